@@ -1,0 +1,1 @@
+"""halo-warehouse ingester: lands raw Halo Infinite API payloads into DuckDB ``landing.*`` tables."""

@@ -1,0 +1,137 @@
+"""The landing schema: its DDL (the one place it is defined) and the connection helper.
+
+Landing tables hold raw API payloads exactly as received, one row per payload. They are written only
+by the ingester; everything derived lives in dbt models. DDL is idempotent (``if not exists``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB_PATH = "warehouse/halo.duckdb"
+
+LANDING_DDL: tuple[str, ...] = (
+    "create schema if not exists landing",
+    # One row per (tracked player, match) seen in that player's history pages.
+    """create table if not exists landing.match_history (
+        player_xuid varchar not null,
+        match_id varchar not null,
+        payload json not null,
+        fetched_at timestamptz not null,
+        primary key (player_xuid, match_id)
+    )""",
+    """create table if not exists landing.match_stats (
+        match_id varchar primary key,
+        payload json not null,
+        fetched_at timestamptz not null
+    )""",
+    # requested_xuids: the human players the skill call asked for (the payload only answers those).
+    """create table if not exists landing.match_skill (
+        match_id varchar primary key,
+        payload json not null,
+        fetched_at timestamptz not null,
+        requested_xuids varchar[]
+    )""",
+    """create table if not exists landing.film_manifests (
+        match_id varchar primary key,
+        payload json not null,
+        fetched_at timestamptz not null
+    )""",
+    # data: the chunk bytes exactly as downloaded (a zlib stream).
+    """create table if not exists landing.film_chunks (
+        match_id varchar not null,
+        chunk_index integer not null,
+        chunk_type integer not null,
+        film_major_version integer,
+        data blob not null,
+        fetched_at timestamptz not null,
+        primary key (match_id, chunk_index)
+    )""",
+    """create table if not exists landing.ugc_assets (
+        asset_kind varchar not null,
+        asset_id varchar not null,
+        version_id varchar not null,
+        payload json not null,
+        fetched_at timestamptz not null,
+        primary key (asset_kind, asset_id, version_id)
+    )""",
+    """create table if not exists landing.medal_metadata (
+        payload json not null,
+        fetched_at timestamptz primary key
+    )""",
+    """create table if not exists landing.players (
+        xuid varchar primary key,
+        payload json not null,
+        fetched_at timestamptz not null
+    )""",
+    # friends: xuids or gamertags as the user typed them (resolved in dbt); may be empty.
+    """create table if not exists landing.tracked_players (
+        xuid varchar primary key,
+        gamertag varchar,
+        added_at timestamptz not null,
+        friends varchar[] not null default []
+    )""",
+    # One row per logical fetch that did not simply land (and one per landed fetch of rare kinds),
+    # written after retries are exhausted. outcome: landed | not_found | failed | skipped.
+    # terminal = the next run will not try again (404/400/410), unless asked to.
+    """create table if not exists landing.fetch_attempts (
+        endpoint varchar not null,
+        key varchar not null,
+        attempted_at timestamptz not null,
+        http_status integer,
+        error varchar,
+        attempts integer not null default 1,
+        outcome varchar not null,
+        terminal boolean not null default false,
+        run_id varchar
+    )""",
+    # One row per history listing of a player; a listing that reached the end of the history (or
+    # an already-listed match after a complete listing) is what allows the next run to stop early.
+    """create table if not exists landing.history_crawls (
+        run_id varchar not null,
+        player_xuid varchar not null,
+        match_type varchar not null,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        pages integer not null default 0,
+        listed integer not null default 0,
+        new_matches integer not null default 0,
+        complete boolean not null default false,
+        primary key (run_id, player_xuid, match_type)
+    )""",
+)
+
+LANDING_TABLES: tuple[str, ...] = (
+    "match_history",
+    "match_stats",
+    "match_skill",
+    "film_manifests",
+    "film_chunks",
+    "ugc_assets",
+    "medal_metadata",
+    "players",
+    "tracked_players",
+    "fetch_attempts",
+    "history_crawls",
+)
+
+
+def db_path_from_env() -> Path:
+    """The warehouse file: ``$HALO_DB`` or ``warehouse/halo.duckdb`` (relative to the cwd)."""
+    return Path(os.environ.get("HALO_DB") or DEFAULT_DB_PATH)
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with UTC as the session time zone (timestamps never shift locally)."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every landing table that does not exist yet (safe to call on every run)."""
+    for statement in LANDING_DDL:
+        con.execute(statement)

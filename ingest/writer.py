@@ -1,0 +1,147 @@
+"""Durable, batched writes into the landing tables.
+
+One rule for every landing write: rows are buffered in memory and committed together, in one
+transaction, every ``batch_size`` rows or ``max_delay_s`` seconds, and on ``flush()``/``close()``.
+A crash loses at most the rows of the batch in flight; a replayed payload overwrites its own row
+(upsert on the table's key), so re-landing is idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+# table -> (columns, key columns). The insert upserts on the key: a re-fetch replaces the payload
+# and moves fetched_at forward, which is what the incremental dbt models key on.
+_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "match_history": (("player_xuid", "match_id", "payload", "fetched_at"), ("player_xuid", "match_id")),
+    "match_stats": (("match_id", "payload", "fetched_at"), ("match_id",)),
+    "match_skill": (("match_id", "payload", "fetched_at", "requested_xuids"), ("match_id",)),
+    "film_manifests": (("match_id", "payload", "fetched_at"), ("match_id",)),
+    "film_chunks": (
+        ("match_id", "chunk_index", "chunk_type", "film_major_version", "data", "fetched_at"),
+        ("match_id", "chunk_index"),
+    ),
+    "ugc_assets": (
+        ("asset_kind", "asset_id", "version_id", "payload", "fetched_at"),
+        ("asset_kind", "asset_id", "version_id"),
+    ),
+    "medal_metadata": (("payload", "fetched_at"), ("fetched_at",)),
+    "players": (("xuid", "payload", "fetched_at"), ("xuid",)),
+    "fetch_attempts": (
+        ("endpoint", "key", "attempted_at", "http_status", "error", "attempts", "outcome", "terminal", "run_id"),
+        (),
+    ),
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert_sql(table: str) -> str:
+    columns, key = _TABLES[table]
+    placeholders = ", ".join("?" for _ in columns)
+    sql = f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders})"
+    if key:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        sql += f" on conflict ({', '.join(key)}) do update set {updates}"
+    return sql
+
+
+@dataclass
+class LandingWriter:
+    """Buffers landing rows and commits them in small transactions."""
+
+    con: duckdb.DuckDBPyConnection
+    batch_size: int = 50
+    max_delay_s: float = 2.0
+    rows_committed: int = 0
+    _pending: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    _pending_count: int = 0
+    _oldest_pending: float | None = None
+
+    # -- payloads ---------------------------------------------------------------------------
+    def history_item(self, player_xuid: str, match_id: str, item: dict[str, Any] | str) -> None:
+        payload = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))
+        self._add("match_history", (player_xuid, match_id, payload, utc_now()))
+
+    def match_stats(self, match_id: str, payload: str) -> None:
+        self._add("match_stats", (match_id, payload, utc_now()))
+
+    def match_skill(self, match_id: str, payload: str, requested_xuids: Sequence[str]) -> None:
+        self._add("match_skill", (match_id, payload, utc_now(), list(requested_xuids)))
+
+    def film_manifest(self, match_id: str, payload: str) -> None:
+        self._add("film_manifests", (match_id, payload, utc_now()))
+
+    def film_chunk(
+        self, match_id: str, chunk_index: int, chunk_type: int, major_version: int | None, data: bytes
+    ) -> None:
+        self._add("film_chunks", (match_id, chunk_index, chunk_type, major_version, data, utc_now()))
+
+    def ugc_asset(self, asset_kind: str, asset_id: str, version_id: str, payload: str) -> None:
+        self._add("ugc_assets", (asset_kind, asset_id, version_id, payload, utc_now()))
+
+    def medal_metadata(self, payload: str) -> None:
+        self._add("medal_metadata", (payload, utc_now()))
+
+    def player(self, xuid: str, payload: dict[str, Any] | str) -> None:
+        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        self._add("players", (xuid, text, utc_now()))
+
+    def attempt(
+        self,
+        endpoint: str,
+        key: str,
+        *,
+        outcome: str,
+        http_status: int | None = None,
+        error: str | None = None,
+        attempts: int = 1,
+        terminal: bool = False,
+        run_id: str | None = None,
+    ) -> None:
+        row = (endpoint, key, utc_now(), http_status, error, attempts, outcome, terminal, run_id)
+        self._add("fetch_attempts", row)
+
+    # -- batching ---------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        return self._pending_count
+
+    def _add(self, table: str, row: tuple[Any, ...]) -> None:
+        self._pending.setdefault(table, []).append(row)
+        self._pending_count += 1
+        if self._oldest_pending is None:
+            self._oldest_pending = time.monotonic()
+        if self._pending_count >= self.batch_size:
+            self.flush()
+
+    def flush_if_due(self) -> None:
+        """Commit when the oldest buffered row has waited ``max_delay_s`` (slow trickles)."""
+        if self._oldest_pending is not None and time.monotonic() - self._oldest_pending >= self.max_delay_s:
+            self.flush()
+
+    def flush(self) -> int:
+        """Commit everything buffered in one transaction; returns the number of rows written."""
+        if not self._pending_count:
+            return 0
+        pending, count = self._pending, self._pending_count
+        self.con.execute("begin transaction")
+        try:
+            for table, rows in pending.items():
+                self.con.executemany(_insert_sql(table), rows)
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        self._pending, self._pending_count, self._oldest_pending = {}, 0, None
+        self.rows_committed += count
+        return count
