@@ -104,6 +104,67 @@ LANDING_DDL: tuple[str, ...] = (
     )""",
 )
 
+# What is missing, per listed match and per endpoint: the single definition shared by the
+# ingester (what to fetch next), `halo status`, and dbt's completeness tests. A view, so it is
+# always current. status: landed | missing | failed (retryable; will be tried again) |
+# failed_terminal (400/404/410: explained, not retried) | not_applicable (e.g. skill of a custom
+# game, film chunk of a film that expired).
+PAYLOAD_STATUS_VIEW = """
+create or replace view landing.match_payload_status as
+with listed as (
+    select
+        match_id,
+        min(try_cast(json_extract_string(payload, '$.MatchInfo.LifecycleMode') as integer)) as lifecycle_mode,
+        max(try_cast(json_extract_string(payload, '$.MatchInfo.StartTime') as timestamptz)) as start_time
+    from landing.match_history
+    group by match_id
+),
+latest_attempt as (
+    select endpoint, key, http_status, error, terminal, attempted_at
+    from landing.fetch_attempts
+    where outcome <> 'landed'
+    qualify row_number() over (partition by endpoint, key order by attempted_at desc) = 1
+),
+endpoints as (
+    select * from (values ('match_stats'), ('match_skill'), ('film_manifest'), ('film_chunk')) e(endpoint)
+),
+grid as (
+    select listed.match_id, listed.lifecycle_mode, listed.start_time, endpoints.endpoint
+    from listed cross join endpoints
+),
+landed as (
+    select match_id, 'match_stats' as endpoint from landing.match_stats
+    union all
+    select match_id, 'match_skill' from landing.match_skill
+    union all
+    select match_id, 'film_manifest' from landing.film_manifests
+    union all
+    select distinct match_id, 'film_chunk' from landing.film_chunks where chunk_type = 3
+),
+film_gone as (
+    select key as match_id from latest_attempt where endpoint = 'film_manifest' and terminal
+)
+select
+    grid.match_id,
+    grid.endpoint,
+    grid.start_time,
+    case
+        when landed.match_id is not null then 'landed'
+        when grid.endpoint = 'match_skill' and coalesce(grid.lifecycle_mode, 3) <> 3 then 'not_applicable'
+        when grid.endpoint = 'film_chunk' and film_gone.match_id is not null then 'not_applicable'
+        when latest_attempt.terminal then 'failed_terminal'
+        when latest_attempt.key is not null then 'failed'
+        else 'missing'
+    end as status,
+    case when landed.match_id is null then latest_attempt.http_status end as http_status,
+    case when landed.match_id is null then latest_attempt.error end as error,
+    case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at
+from grid
+left join landed using (match_id, endpoint)
+left join latest_attempt on latest_attempt.endpoint = grid.endpoint and latest_attempt.key = grid.match_id
+left join film_gone on grid.endpoint = 'film_chunk' and film_gone.match_id = grid.match_id
+"""
+
 LANDING_TABLES: tuple[str, ...] = (
     "match_history",
     "match_stats",
@@ -135,3 +196,4 @@ def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every landing table that does not exist yet (safe to call on every run)."""
     for statement in LANDING_DDL:
         con.execute(statement)
+    con.execute(PAYLOAD_STATUS_VIEW)
