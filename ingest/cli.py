@@ -1,0 +1,160 @@
+"""The ``halo`` command line. Every failure ends with one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from .credentials import REDACTOR
+from .errors import HaloError, UsageError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Land Halo Infinite match data in DuckDB and keep the dbt warehouse complete.",
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
+
+MATCH_TYPES = ("all", "matchmaking", "custom", "local")
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"error: {REDACTOR(message)}", markup=False)
+    raise typer.Exit(code)
+
+
+def guarded(func: Callable[[], T]) -> T:
+    """Run a command body: known errors → one line; anything else → one line, no traceback."""
+    try:
+        return func()
+    except typer.Exit:
+        raise
+    except HaloError as exc:
+        fail(str(exc), exc.exit_code)
+    except Exception as exc:  # the last line of defence: never a traceback, always one line
+        if os.environ.get("HALO_DEBUG"):
+            raise
+        fail(f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+             "(set HALO_DEBUG=1 for details)", 70)
+    raise AssertionError("unreachable")
+
+
+def db_option() -> Any:
+    return typer.Option(None, "--db", help="Warehouse file (default: $HALO_DB or warehouse/halo.duckdb).")
+
+
+def resolve_db(db: Path | None) -> Path:
+    from .landing import db_path_from_env
+
+    return db if db is not None else db_path_from_env()
+
+
+@app.command()
+def ingest(
+    player: Annotated[list[str] | None, typer.Option("--player", "-p", help="Gamertag or 16-digit xuid (repeatable). Default: every tracked player.")] = None,
+    match_type: Annotated[str, typer.Option("--match-type", help="all | matchmaking | custom | local")] = "all",
+    max_matches: Annotated[int | None, typer.Option("--max-matches", help="Only the N most recent matches.")] = None,
+    spartan_token: Annotated[str | None, typer.Option("--spartan-token", help="Spartan token (default: $HALO_SPARTAN_TOKEN).", show_default=False)] = None,
+    clearance_token: Annotated[str | None, typer.Option("--clearance-token", help="343-clearance value (fetched automatically when absent).")] = None,
+    film: Annotated[bool, typer.Option("--film/--no-film", help="Fetch film highlight events.")] = True,
+    profiles: Annotated[str, typer.Option("--profiles", help="Gamertags to fetch: all (every human seen) | tracked | none")] = "all",
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry fetches that failed terminally (404/400).")] = False,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second per service.")] = 5.0,
+    profile_rate: Annotated[float, typer.Option("--profile-rate", help="Requests per second to the profile service.")] = 1.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at most, all services together.")] = 12,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal).")] = None,
+    db: Annotated[Path | None, db_option()] = None,
+) -> None:
+    """List each player's match history and fetch every payload still missing."""
+
+    def body() -> None:
+        from .ingest_command import IngestRequest, run_ingest
+
+        if match_type not in MATCH_TYPES:
+            raise UsageError(f"--match-type must be one of {', '.join(MATCH_TYPES)}, not {match_type!r}")
+        if max_matches is not None and max_matches < 1:
+            raise UsageError(f"--max-matches must be a positive number, not {max_matches}")
+        if profiles not in ("all", "tracked", "none"):
+            raise UsageError(f"--profiles must be all, tracked or none, not {profiles!r}")
+        if rate <= 0 or profile_rate <= 0 or concurrency < 1:
+            raise UsageError("--rate, --profile-rate and --concurrency must be positive")
+        request = IngestRequest(
+            players=player or [],
+            match_type=match_type,
+            max_matches=max_matches,
+            spartan_token=spartan_token if spartan_token is not None else os.environ.get("HALO_SPARTAN_TOKEN"),
+            clearance=clearance_token if clearance_token is not None else os.environ.get("HALO_CLEARANCE_TOKEN"),
+            base_url=os.environ.get("HALO_API_BASE_URL"),
+            film=film,
+            profiles=profiles,
+            retry_failed=retry_failed,
+            rate=rate,
+            profile_rate=profile_rate,
+            concurrency=concurrency,
+            db_path=resolve_db(db),
+            progress=progress,
+        )
+        code = run_ingest(request, out, err)
+        if code:
+            raise typer.Exit(code)
+
+    guarded(body)
+
+
+@app.command()
+def status(
+    player: Annotated[list[str] | None, typer.Option("--player", "-p", help="Only these tracked players.")] = None,
+    db: Annotated[Path | None, db_option()] = None,
+) -> None:
+    """Per tracked player and data type: matches complete, missing (and why), not applicable."""
+
+    def body() -> None:
+        from .status import print_status
+
+        print_status(out, resolve_db(db), player or [])
+
+    guarded(body)
+
+
+@app.command("fake-api")
+def fake_api(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
+    seed: Annotated[int, typer.Option("--seed", help="Career seed.")] = 7,
+    token: Annotated[str, typer.Option("--token", help="Spartan token the server accepts.")] = "demo-spartan-token",
+    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Added latency per request.")] = 0.0,
+    rate_limit: Annotated[float | None, typer.Option("--rate-limit", help="Per-host requests/s before 429s.")] = None,
+) -> None:
+    """Serve a fake Halo API on loopback from the recorded payloads (for demos and tests)."""
+
+    def body() -> None:
+        from .fake_api.cli_support import serve_from_cli
+
+        serve_from_cli(port=port, seed=seed, token=token, latency_ms=latency_ms, rate_limit=rate_limit, console=err)
+
+    guarded(body)
+
+
+@app.command()
+def demo(
+    db: Annotated[Path | None, typer.Option("--db", help="Demo warehouse file (default: $HALO_DB or warehouse/demo.duckdb).")] = None,
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Run `dbt build` after the ingest.")] = True,
+) -> None:
+    """Fake API → ingest → dbt build → summary, on bundled data (no credentials needed)."""
+
+    def body() -> None:
+        from .demo import run_demo
+
+        path = db or Path(os.environ.get("HALO_DB") or "warehouse/demo.duckdb")
+        code = run_demo(path, out, err, build=build)
+        if code:
+            raise typer.Exit(code)
+
+    guarded(body)

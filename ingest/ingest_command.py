@@ -1,0 +1,101 @@
+"""`halo ingest`: validate everything local, open the API session, then land what is missing."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from .aio import run_async
+from .credentials import parse_clearance, parse_spartan_token
+from .http import HttpSettings
+from .players import PlayerSpec, ResolvedPlayer, parse_player_spec, resolve_player
+from .progress import make_reporter
+from .report import print_run_summary, stopped_line
+from .run import IngestOptions, IngestRun, RunSummary
+from .session import open_session
+from .urls import UrlMapper
+from .warehouse import check_writable, open_warehouse
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class IngestRequest:
+    players: list[str]
+    match_type: str
+    max_matches: int | None
+    spartan_token: str | None
+    clearance: str | None
+    base_url: str | None
+    film: bool
+    profiles: str
+    retry_failed: bool
+    rate: float
+    profile_rate: float
+    concurrency: int
+    db_path: Path
+    progress: bool | None = None
+    http: HttpSettings = field(default_factory=HttpSettings)
+
+
+def run_ingest(request: IngestRequest, out: Console, err: Console) -> int:
+    # Everything that can be checked locally is checked before any request or write.
+    specs = [parse_player_spec(p) for p in request.players]
+    parse_spartan_token(request.spartan_token)
+    parse_clearance(request.clearance)
+    UrlMapper.from_setting(request.base_url)
+    check_writable(request.db_path)
+    if not specs and not request.db_path.exists():
+        from .errors import UsageError
+
+        raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
+
+    settings = request.http
+    settings.default_rate = request.rate
+    settings.host_rates = {**settings.host_rates, "profile": request.profile_rate}
+    settings.concurrency = request.concurrency
+    options = IngestOptions(
+        players=specs, match_type=request.match_type, max_matches=request.max_matches,
+        film=request.film, profiles=request.profiles, retry_failed=request.retry_failed,
+    )
+    summary = run_async(_ingest(request, options, settings, err))
+    if summary.interrupted:
+        err.print(stopped_line(summary), markup=False)
+        return EXIT_INTERRUPTED
+    print_run_summary(out, summary)
+    return 0
+
+
+async def _ingest(
+    request: IngestRequest, options: IngestOptions, settings: HttpSettings, err: Console
+) -> RunSummary:
+    async with open_session(request.spartan_token, request.clearance, request.base_url, settings) as session:
+        players = [await resolve_player(session.http, spec) for spec in options.players]
+        con = open_warehouse(request.db_path)
+        try:
+            if not players:
+                players = await _tracked_players(con, session.http)
+            reporter = make_reporter(err, enabled=request.progress)
+            run = IngestRun(con, session.http, options, reporter, players)
+            try:
+                return await run.run()
+            except asyncio.CancelledError:
+                # Ctrl+C / SIGTERM: run.run() has flushed what landed; report and end normally
+                # (a second Ctrl+C still aborts at once).
+                return run.summary_after_interrupt()
+            finally:
+                reporter.close()
+        finally:
+            con.close()
+
+
+async def _tracked_players(con, http) -> list[ResolvedPlayer]:  # type: ignore[no-untyped-def]
+    from .errors import UsageError
+
+    rows = con.execute("select xuid from landing.tracked_players order by added_at, xuid").fetchall()
+    if not rows:
+        raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
+    return [await resolve_player(http, PlayerSpec(xuid=r[0])) for r in rows]

@@ -1,0 +1,320 @@
+"""One ingest run: list every tracked player's history and fetch every payload still missing.
+
+Matches are processed newest first by a pool of workers (stats, then skill and film); asset
+versions and player profiles have their own queues. The HTTP client paces each host, so keeping
+enough work queued is all it takes to keep every service's budget busy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from . import state
+from .fetch import PROFILE_BATCH_SIZE, Fetcher
+from .history import ListingResult, list_history
+from .http import HaloHttp
+from .players import PlayerSpec, ResolvedPlayer
+from .progress import Reporter
+from .state import AssetRef, MatchNeeds
+from .writer import LandingWriter, utc_now
+
+# A match that ended this recently may still 404 while the service processes it.
+FRESH_MATCH_WINDOW = timedelta(minutes=15)
+FRESH_MATCH_NOT_FOUND_RETRIES = 5
+PROFILE_BATCH_WAIT_S = 1.0
+
+
+@dataclass
+class IngestOptions:
+    players: list[PlayerSpec] = field(default_factory=list)
+    match_type: str = "all"
+    max_matches: int | None = None
+    film: bool = True
+    profiles: str = "all"  # all | tracked | none
+    retry_failed: bool = False
+    workers: int = 16
+    batch_size: int = 50
+
+
+@dataclass
+class PlayerListing:
+    player: ResolvedPlayer
+    listing: ListingResult | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    players: list[PlayerListing]
+    landed: dict[str, int]
+    failed: dict[str, int]
+    terminal: dict[str, int]
+    requests: int
+    throttled: int
+    retried: int
+    elapsed_s: float
+    matches_done: int
+    still_missing: int = 0
+    interrupted: bool = False
+
+
+class _NewestFirst:
+    """An async queue of matches, newest start time first (ties by id: deterministic)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, str, int, MatchNeeds]] = []
+        self._counter = itertools.count()
+        self._available = asyncio.Condition()
+        self._unfinished = 0
+        self._all_done = asyncio.Event()
+        self._all_done.set()
+
+    async def put(self, needs: MatchNeeds) -> None:
+        stamp = needs.start_time.timestamp() if needs.start_time else 0.0
+        async with self._available:
+            heapq.heappush(self._heap, (-stamp, needs.match_id, next(self._counter), needs))
+            self._unfinished += 1
+            self._all_done.clear()
+            self._available.notify()
+
+    async def get(self) -> MatchNeeds:
+        async with self._available:
+            while not self._heap:
+                await self._available.wait()
+            return heapq.heappop(self._heap)[-1]
+
+    def task_done(self) -> None:
+        self._unfinished -= 1
+        if self._unfinished == 0:
+            self._all_done.set()
+
+    async def join(self) -> None:
+        await self._all_done.wait()
+
+
+class IngestRun:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        http: HaloHttp,
+        options: IngestOptions,
+        reporter: Reporter,
+        players: list[ResolvedPlayer],
+    ) -> None:
+        self.con = con
+        self.players = players
+        self.http = http
+        self.options = options
+        self.reporter = reporter
+        self.run_id = uuid.uuid4().hex[:12]
+        self.writer = LandingWriter(con, batch_size=options.batch_size)
+        self.fetcher = Fetcher(http, self.writer, self.run_id)
+        self.matches = _NewestFirst()
+        self.assets: asyncio.Queue[AssetRef] = asyncio.Queue()
+        self.profile_xuids: asyncio.Queue[str] = asyncio.Queue()
+        self._scheduled: set[str] = set()
+        self._asset_keys: set[str] = set()
+        self._profile_xuids_seen: set[str] = set()
+        self._listings: list[PlayerListing] = []
+        self._matches_done = 0
+        self._started = time.monotonic()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return state.MATCH_ENDPOINTS if self.options.film else ("match_stats", "match_skill")
+
+    # -- entry point ----------------------------------------------------------------------------
+    async def run(self) -> RunSummary:
+        try:
+            players = self._record_players()
+            self._seed_known_sets()
+            self._tasks = [asyncio.create_task(self._match_worker()) for _ in range(self.options.workers)]
+            self._tasks += [asyncio.create_task(self._asset_worker()) for _ in range(2)]
+            self._tasks.append(asyncio.create_task(self._profile_worker()))
+            self._tasks.append(asyncio.create_task(self._flusher()))
+            if not state.has_medal_metadata(self.con):
+                await self.fetcher.medal_metadata()
+            for player in players:
+                await self._queue_backlog(player.xuid)
+            await asyncio.gather(*(self._list(p) for p in players))
+            await self.matches.join()
+            await self.assets.join()
+            await self.profile_xuids.join()
+            return self._summary(interrupted=False)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self.writer.flush()  # whatever landed is kept, whatever the way out
+
+    def summary_after_interrupt(self) -> RunSummary:
+        self.writer.flush()
+        return self._summary(interrupted=True)
+
+    # -- players ----------------------------------------------------------------------------------
+    def _record_players(self) -> list[ResolvedPlayer]:
+        """Track the players of this run and land their profiles (gamertags) before anything else."""
+        for player in self.players:
+            self.con.execute(
+                """
+                insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)
+                on conflict (xuid) do update set gamertag = excluded.gamertag
+                """,
+                [player.xuid, player.gamertag, utc_now()],
+            )
+            self.writer.player(player.xuid, player.profile)
+            self._profile_xuids_seen.add(player.xuid)
+            self._listings.append(PlayerListing(player))
+        self.writer.flush()
+        return self.players
+
+    def _seed_known_sets(self) -> None:
+        self._asset_keys = state.settled_asset_keys(self.con, self.options.retry_failed)
+        for ref in state.asset_refs_of_landed_stats(self.con):
+            self._schedule_asset(ref)
+        self._profile_xuids_seen |= state.known_profile_xuids(self.con)
+        if self.options.profiles == "all":
+            self._schedule_profiles(state.landed_human_xuids(self.con))
+
+    # -- listing ----------------------------------------------------------------------------------
+    async def _queue_backlog(self, xuid: str) -> None:
+        backlog = state.matches_needing_payloads(
+            self.con, xuid, newest=self.options.max_matches,
+            retry_failed=self.options.retry_failed, endpoints=self.endpoints,
+        )
+        await self._schedule(backlog)
+
+    async def _list(self, player: ResolvedPlayer) -> None:
+        async def on_new(match_ids: list[str]) -> None:
+            self.reporter.listed(len(match_ids))
+            needs = state.matches_needing_payloads(
+                self.con, player.xuid, retry_failed=self.options.retry_failed,
+                endpoints=self.endpoints, match_ids=match_ids,
+            )
+            await self._schedule(needs)
+
+        listing = await list_history(
+            self.con, self.fetcher, player.xuid, self.options.match_type,
+            max_matches=self.options.max_matches, on_new=on_new,
+        )
+        for entry in self._listings:
+            if entry.player.xuid == player.xuid:
+                entry.listing = listing
+
+    async def _schedule(self, needs: list[MatchNeeds]) -> None:
+        fresh = [n for n in needs if n.match_id not in self._scheduled]
+        self._scheduled.update(n.match_id for n in fresh)
+        self.reporter.scheduled(len(fresh))
+        for item in fresh:
+            await self.matches.put(item)
+
+    def _schedule_asset(self, ref: AssetRef) -> None:
+        if ref.key not in self._asset_keys:
+            self._asset_keys.add(ref.key)
+            self.assets.put_nowait(ref)
+
+    def _schedule_profiles(self, xuids: set[str] | list[str]) -> None:
+        for xuid in sorted(set(xuids) - self._profile_xuids_seen):
+            self._profile_xuids_seen.add(xuid)
+            self.profile_xuids.put_nowait(xuid)
+
+    # -- workers ----------------------------------------------------------------------------------
+    async def _match_worker(self) -> None:
+        while True:
+            needs = await self.matches.get()
+            try:
+                await self._process(needs)
+            finally:
+                self._matches_done += 1
+                self.reporter.match_done()
+                self.matches.task_done()
+
+    async def _process(self, needs: MatchNeeds) -> None:
+        not_found_retries = 0
+        if needs.end_time and datetime.now(UTC) - needs.end_time < FRESH_MATCH_WINDOW:
+            not_found_retries = FRESH_MATCH_NOT_FOUND_RETRIES
+        stats = None
+        if "match_stats" in needs.needs:
+            stats = await self.fetcher.match_stats(needs.match_id, not_found_retries)
+            if stats is not None:
+                for ref in state.asset_refs(stats):
+                    self._schedule_asset(ref)
+                if self.options.profiles == "all":
+                    self._schedule_profiles(state.human_xuids(stats))
+        work = []
+        if "match_skill" in needs.needs:
+            if stats is None and "match_stats" not in needs.needs:
+                stats = state.landed_stats(self.con, needs.match_id)
+            humans = state.human_xuids(stats) if stats else []
+            if humans:
+                work.append(self.fetcher.match_skill(needs.match_id, humans, not_found_retries))
+        if "film_manifest" in needs.needs or "film_chunk" in needs.needs:
+            work.append(self._film(needs))
+        await asyncio.gather(*work)
+
+    async def _film(self, needs: MatchNeeds) -> None:
+        if "film_manifest" in needs.needs:
+            manifest = await self.fetcher.film_manifest(needs.match_id)
+        else:
+            manifest = state.landed_manifest(self.con, needs.match_id)
+        if manifest is not None:
+            await self.fetcher.film_highlights(needs.match_id, manifest)
+
+    async def _asset_worker(self) -> None:
+        while True:
+            ref = await self.assets.get()
+            try:
+                await self.fetcher.asset(ref)
+            finally:
+                self.assets.task_done()
+
+    async def _profile_worker(self) -> None:
+        while True:
+            batch = [await self.profile_xuids.get()]
+            # The profile service allows ~1 req/s: waiting up to a second to fill the batch of
+            # 20 costs no throughput and saves calls.
+            deadline = time.monotonic() + PROFILE_BATCH_WAIT_S
+            while len(batch) < PROFILE_BATCH_SIZE:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 and self.profile_xuids.empty():
+                    break
+                try:
+                    batch.append(await asyncio.wait_for(self.profile_xuids.get(), max(remaining, 0.001)))
+                except TimeoutError:
+                    break
+            try:
+                await self.fetcher.profiles(batch)
+            finally:
+                for _ in batch:
+                    self.profile_xuids.task_done()
+
+    async def _flusher(self) -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            self.writer.flush_if_due()
+
+    # -- summary ----------------------------------------------------------------------------------
+    def _summary(self, *, interrupted: bool) -> RunSummary:
+        tally = self.fetcher.tally
+        counters = self.http.counters
+        missing = 0
+        for entry in self._listings:
+            missing += len(
+                state.matches_needing_payloads(self.con, entry.player.xuid, endpoints=self.endpoints)
+            )
+        return RunSummary(
+            run_id=self.run_id, players=self._listings,
+            landed=dict(tally.landed), failed=dict(tally.failed), terminal=dict(tally.terminal),
+            requests=counters.sent, throttled=counters.throttled, retried=counters.retried,
+            elapsed_s=time.monotonic() - self._started, matches_done=self._matches_done,
+            still_missing=missing, interrupted=interrupted,
+        )

@@ -1,0 +1,213 @@
+"""What the warehouse already holds, read from the landing tables (the ingester's only state).
+
+Everything "missing" comes from ``landing.match_payload_status``, the same view that ``halo status``
+and the dbt completeness tests read, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+MATCH_ENDPOINTS = ("match_stats", "match_skill", "film_manifest", "film_chunk")
+ASSET_FIELDS = {
+    "MapVariant": "maps",
+    "UgcGameVariant": "ugcGameVariants",
+    "Playlist": "playlists",
+    "PlaylistMapModePair": "mapModePairs",
+}
+# Types a history listing of type T is covered by: an 'all' listing covers every type.
+COVERING_TYPES = {
+    "all": ("all",),
+    "matchmaking": ("matchmaking", "all"),
+    "custom": ("custom", "all"),
+    "local": ("local", "all"),
+}
+
+
+@dataclass
+class MatchNeeds:
+    """One listed match and the payloads it still lacks."""
+
+    match_id: str
+    start_time: datetime | None
+    end_time: datetime | None
+    lifecycle_mode: int | None
+    needs: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class AssetRef:
+    kind: str
+    asset_id: str
+    version_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.asset_id}/{self.version_id}"
+
+
+def known_history_ids(con: duckdb.DuckDBPyConnection, xuid: str) -> set[str]:
+    rows = con.execute(
+        "select match_id from landing.match_history where player_xuid = ?", [xuid]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def last_listing_complete(con: duckdb.DuckDBPyConnection, xuid: str, match_type: str) -> bool:
+    """Did the latest listing of this player's history (of a covering type) run to completion?
+
+    Only then may a listing stop at the first already-known match: if the latest listing died
+    part-way, older matches may never have been listed, so the next one pages to the end.
+    """
+    types = list(COVERING_TYPES[match_type])
+    row = con.execute(
+        f"""
+        select complete from landing.history_crawls
+        where player_xuid = ? and match_type in ({", ".join("?" for _ in types)})
+        order by started_at desc limit 1
+        """,
+        [xuid, *types],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def matches_needing_payloads(
+    con: duckdb.DuckDBPyConnection,
+    xuid: str,
+    *,
+    newest: int | None = None,
+    retry_failed: bool = False,
+    endpoints: tuple[str, ...] = MATCH_ENDPOINTS,
+    match_ids: list[str] | None = None,
+) -> list[MatchNeeds]:
+    """This player's listed matches (optionally only ``match_ids``) lacking a payload, newest first."""
+    wanted = ("missing", "failed", "failed_terminal") if retry_failed else ("missing", "failed")
+    limit = f"limit {int(newest)}" if newest is not None else ""
+    id_filter = ""
+    params: list[object] = [xuid]
+    if match_ids is not None:
+        id_filter = "and list_contains(?, match_id)"
+        params.append(list(match_ids))
+    rows = con.execute(
+        f"""
+        with mine as (
+            select
+                match_id,
+                try_cast(json_extract_string(payload, '$.MatchInfo.StartTime') as timestamptz) as start_time,
+                try_cast(json_extract_string(payload, '$.MatchInfo.EndTime') as timestamptz) as end_time,
+                try_cast(json_extract_string(payload, '$.MatchInfo.LifecycleMode') as integer) as lifecycle_mode
+            from landing.match_history
+            where player_xuid = ? {id_filter}
+            order by start_time desc nulls last, match_id
+            {limit}
+        )
+        select mine.match_id, mine.start_time, mine.end_time, mine.lifecycle_mode,
+               list(status.endpoint order by status.endpoint)
+        from mine
+        join landing.match_payload_status as status using (match_id)
+        where status.status in ({", ".join("?" for _ in wanted)})
+          and status.endpoint in ({", ".join("?" for _ in endpoints)})
+        group by all
+        order by mine.start_time desc nulls last, mine.match_id
+        """,
+        [*params, *wanted, *endpoints],
+    ).fetchall()
+    return [MatchNeeds(r[0], r[1], r[2], r[3], set(r[4])) for r in rows]
+
+
+def landed_stats(con: duckdb.DuckDBPyConnection, match_id: str) -> dict | None:
+    row = con.execute(
+        "select payload from landing.match_stats where match_id = ?", [match_id]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def landed_manifest(con: duckdb.DuckDBPyConnection, match_id: str) -> dict | None:
+    row = con.execute(
+        "select payload from landing.film_manifests where match_id = ?", [match_id]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def settled_asset_keys(con: duckdb.DuckDBPyConnection, retry_failed: bool) -> set[str]:
+    """Assets that need no fetch: landed, or (unless retrying) terminally failed."""
+    rows = con.execute(
+        """
+        select asset_kind || '/' || asset_id || '/' || version_id from landing.ugc_assets
+        union
+        select key from landing.fetch_attempts
+        where endpoint = 'ugc_asset' and terminal and not ?
+        """,
+        [retry_failed],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def asset_refs_of_landed_stats(con: duckdb.DuckDBPyConnection) -> set[AssetRef]:
+    refs: set[AssetRef] = set()
+    for field_name, kind in ASSET_FIELDS.items():
+        rows = con.execute(
+            f"""
+            select distinct
+                json_extract_string(payload, '$.MatchInfo.{field_name}.AssetId'),
+                json_extract_string(payload, '$.MatchInfo.{field_name}.VersionId')
+            from landing.match_stats
+            where json_extract_string(payload, '$.MatchInfo.{field_name}.AssetId') is not null
+            """
+        ).fetchall()
+        refs.update(AssetRef(kind, r[0], r[1]) for r in rows if r[0] and r[1])
+    return refs
+
+
+def asset_refs(stats: dict) -> list[AssetRef]:
+    info = stats.get("MatchInfo") or {}
+    refs = []
+    for field_name, kind in ASSET_FIELDS.items():
+        ref = info.get(field_name)
+        if isinstance(ref, dict) and ref.get("AssetId") and ref.get("VersionId"):
+            refs.append(AssetRef(kind, str(ref["AssetId"]), str(ref["VersionId"])))
+    return refs
+
+
+def human_xuids(stats: dict) -> list[str]:
+    """16-digit xuids of the human players (bots, ``bid(...)``, are never sent anywhere)."""
+    xuids = []
+    for player in stats.get("Players") or []:
+        player_id = str(player.get("PlayerId") or "")
+        if player_id.startswith("xuid(") and player_id.endswith(")"):
+            xuid = player_id[5:-1]
+            if len(xuid) == 16 and xuid.isdigit() and xuid not in xuids:
+                xuids.append(xuid)
+    return xuids
+
+
+def has_medal_metadata(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("select count(*) from landing.medal_metadata").fetchone()
+    return bool(row and row[0])
+
+
+def known_profile_xuids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        """
+        select xuid from landing.players
+        union
+        select key from landing.fetch_attempts where endpoint = 'player_profile' and terminal
+        """
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def landed_human_xuids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        """
+        select distinct regexp_extract(p.player_id, '^xuid\\((\\d{16})\\)$', 1)
+        from landing.match_stats,
+             unnest(json_extract_string(payload, '$.Players[*].PlayerId')) as p(player_id)
+        where p.player_id like 'xuid(%'
+        """
+    ).fetchall()
+    return {r[0] for r in rows if r[0]}

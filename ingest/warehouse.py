@@ -1,0 +1,57 @@
+"""Opening the DuckDB warehouse file: path checks, lock conflicts, landing schema."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+from .errors import UsageError, WarehouseLockedError
+from .landing import connect, ensure_landing_schema
+
+LOCK_HINT = (
+    "another process holds the warehouse {path} (a running `halo ingest`, `dbt build`, or a "
+    "notebook/UI connection): close it and run again"
+)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse early (before any API call) a warehouse path we could never write."""
+    if path.exists():
+        if path.is_dir():
+            raise UsageError(f"HALO_DB points at a directory, not a file: {path}")
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"the warehouse file is not writable: {path}")
+        return
+    ancestor = path.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot create the warehouse at {path}: {ancestor} is not writable")
+
+
+def open_warehouse(path: Path, *, read_only: bool = False, lock_wait_s: float = 5.0) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse; a lock held elsewhere is retried for a bounded time."""
+    if not read_only:
+        check_writable(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise UsageError(f"no warehouse at {path} yet: run `halo ingest` (or `halo demo`) first")
+    deadline = time.monotonic() + lock_wait_s
+    delay = 0.2
+    while True:
+        try:
+            con = connect(path, read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise UsageError(f"cannot open the warehouse {path}: {str(exc).splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(LOCK_HINT.format(path=path)) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    if not read_only:
+        ensure_landing_schema(con)
+    return con

@@ -1,0 +1,121 @@
+"""The landing schema, the batched writer and the payload-status view on a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest import state
+from ingest.landing import LANDING_TABLES, connect, ensure_landing_schema
+from ingest.writer import LandingWriter
+
+
+@pytest.fixture()
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect(tmp_path / "w.duckdb")
+    ensure_landing_schema(connection)
+    return connection
+
+
+def history_item(match_id: str, lifecycle: int, start: str) -> dict:
+    return {"MatchId": match_id, "MatchInfo": {"LifecycleMode": lifecycle, "StartTime": start, "EndTime": start}}
+
+
+def test_schema_is_idempotent_and_complete(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_landing_schema(con)
+    tables = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'landing' and table_type = 'BASE TABLE'"
+    ).fetchall()}
+    assert tables == set(LANDING_TABLES)
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'landing' and table_name = 'film_chunks' order by ordinal_position"
+    ).fetchall()
+    assert columns == [
+        ("match_id", "VARCHAR"), ("chunk_index", "INTEGER"), ("chunk_type", "INTEGER"),
+        ("film_major_version", "INTEGER"), ("data", "BLOB"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"),
+    ]
+
+
+def test_writer_commits_in_batches_and_upserts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    writer = LandingWriter(con, batch_size=3)
+    writer.match_stats("m1", '{"v": 1}')
+    writer.match_stats("m2", '{"v": 1}')
+    # Not yet committed: another connection to the same file sees nothing.
+    assert con.execute("select count(*) from landing.match_stats").fetchone() == (0,)
+    writer.match_stats("m1", '{"v": 2}')  # third row triggers the commit; m1 is replaced
+    assert writer.pending == 0
+    rows = con.execute("select match_id, payload::varchar from landing.match_stats order by 1").fetchall()
+    assert rows == [("m1", '{"v": 2}'), ("m2", '{"v": 1}')]
+    writer.film_chunk("m1", 26, 3, 38, b"\x78\x9c\x00")
+    assert writer.flush() == 1
+    assert con.execute("select data from landing.film_chunks").fetchone() == (b"\x78\x9c\x00",)
+
+
+def test_payload_status_explains_each_gap(con: duckdb.DuckDBPyConnection) -> None:
+    writer = LandingWriter(con)
+    writer.history_item("2535445291321133", "mm", history_item("mm", 3, "2025-01-02T00:00:00Z"))
+    writer.history_item("2535445291321133", "cu", history_item("cu", 1, "2025-01-01T00:00:00Z"))
+    writer.match_stats("mm", json.dumps({"Players": []}))
+    writer.attempt("film_manifest", "mm", outcome="not_found", http_status=404, terminal=True)
+    writer.attempt("match_stats", "cu", outcome="failed", http_status=503)
+    writer.flush()
+    status = dict(
+        ((m, e), s) for m, e, s in con.execute(
+            "select match_id, endpoint, status from landing.match_payload_status"
+        ).fetchall()
+    )
+    assert status == {
+        ("mm", "match_stats"): "landed",
+        ("mm", "match_skill"): "missing",
+        ("mm", "film_manifest"): "failed_terminal",
+        ("mm", "film_chunk"): "not_applicable",  # the film expired: nothing to download
+        ("cu", "match_stats"): "failed",
+        ("cu", "match_skill"): "not_applicable",  # custom game: no skill
+        ("cu", "film_manifest"): "missing",
+        ("cu", "film_chunk"): "missing",
+    }
+    needs = state.matches_needing_payloads(con, "2535445291321133")
+    assert [(n.match_id, sorted(n.needs)) for n in needs] == [
+        ("mm", ["match_skill"]),
+        ("cu", ["film_chunk", "film_manifest", "match_stats"]),
+    ]
+    # Terminal failures come back only when asked for.
+    retry = state.matches_needing_payloads(con, "2535445291321133", retry_failed=True)
+    assert sorted(retry[0].needs) == ["film_manifest", "match_skill"]
+
+
+def test_a_later_success_clears_an_earlier_failure(con: duckdb.DuckDBPyConnection) -> None:
+    writer = LandingWriter(con)
+    writer.history_item("2535445291321133", "m", history_item("m", 3, "2025-01-02T00:00:00Z"))
+    writer.attempt("match_stats", "m", outcome="failed", http_status=500)
+    writer.flush()
+    writer.match_stats("m", "{}")
+    writer.flush()
+    row = con.execute(
+        "select status, http_status from landing.match_payload_status where endpoint = 'match_stats'"
+    ).fetchone()
+    assert row == ("landed", None)
+
+
+def test_human_xuids_skip_bots_and_duplicates() -> None:
+    stats = {"Players": [
+        {"PlayerId": "xuid(2535445291321133)"}, {"PlayerId": "bid(41.0)"},
+        {"PlayerId": "xuid(2535445291321133)"}, {"PlayerId": "xuid(123)"},
+        {"PlayerId": "xuid(2533274823110022)"},
+    ]}
+    assert state.human_xuids(stats) == ["2535445291321133", "2533274823110022"]
+
+
+def test_landed_human_xuids_reads_every_payload(con: duckdb.DuckDBPyConnection) -> None:
+    fixture = Path(__file__).parents[1] / "fixtures/halo/responses/get_match_stats_stockpile.json"
+    payload = fixture.read_text()
+    writer = LandingWriter(con)
+    writer.match_stats("s", payload)
+    writer.flush()
+    expected = {p["PlayerId"][5:-1] for p in json.loads(payload)["Players"] if p["PlayerId"].startswith("xuid(")}
+    assert state.landed_human_xuids(con) == expected
+    assert expected  # the stockpile fixture has humans and bots
