@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,11 +20,19 @@ app = typer.Typer(
     help="Land Halo Infinite match data in DuckDB and keep the dbt warehouse complete.",
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+def _console(stderr: bool) -> Console:
+    # Not a terminal (CI logs, pipes): rich would wrap at 80 columns; logs read better unwrapped.
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=not probe.is_terminal, width=width)
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 T = TypeVar("T")
 
 MATCH_TYPES = ("all", "matchmaking", "custom", "local")
+DEMO_SEED = 20250106
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -48,7 +57,7 @@ def guarded(func: Callable[[], T]) -> T:
 
 
 def db_option() -> Any:
-    return typer.Option(None, "--db", help="Warehouse file (default: $HALO_DB or warehouse/halo.duckdb).")
+    return typer.Option("--db", help="Warehouse file (default: $HALO_DB or warehouse/halo.duckdb).")
 
 
 def resolve_db(db: Path | None) -> Path:
@@ -124,10 +133,56 @@ def status(
     guarded(body)
 
 
+@app.command()
+def track(
+    player: Annotated[str | None, typer.Argument(help="A tracked player (gamertag or xuid). Omit to list tracked players.")] = None,
+    friend: Annotated[list[str] | None, typer.Option("--friend", "-f", help="Declare a friend (gamertag or xuid; repeatable).")] = None,
+    remove_friend: Annotated[list[str] | None, typer.Option("--remove-friend", help="Forget a friend (repeatable).")] = None,
+    clear_friends: Annotated[bool, typer.Option("--clear-friends", help="Forget every friend first.")] = False,
+    untrack_player: Annotated[bool, typer.Option("--untrack", help="Stop tracking this player.")] = False,
+    db: Annotated[Path | None, db_option()] = None,
+) -> None:
+    """Show tracked players, or declare a tracked player's friends (used to cut play sessions)."""
+
+    def body() -> None:
+        from . import tracking
+        from .warehouse import open_warehouse
+
+        path = resolve_db(db)
+        if player is None:
+            con = open_warehouse(path, read_only=True)
+            try:
+                players = tracking.list_tracked(con)
+            finally:
+                con.close()
+            if not players:
+                out.print("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
+            for p in players:
+                friends = ", ".join(p.friends) if p.friends else "none declared (top-2 teammates are used)"
+                out.print(f"{p.gamertag or '?'} (xuid {p.xuid}): friends: {friends}", markup=False)
+            return
+        con = open_warehouse(path)
+        try:
+            target = tracking.find_tracked(con, player)
+            if untrack_player:
+                tracking.untrack(con, target)
+                out.print(f"{target.gamertag or target.xuid} is no longer tracked", markup=False)
+                return
+            friends = tracking.update_friends(
+                con, target, add=friend or [], remove=remove_friend or [], clear=clear_friends
+            )
+        finally:
+            con.close()
+        shown = ", ".join(friends) if friends else "none"
+        out.print(f"{target.gamertag or target.xuid}: friends: {shown}", markup=False)
+
+    guarded(body)
+
+
 @app.command("fake-api")
 def fake_api(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
-    seed: Annotated[int, typer.Option("--seed", help="Career seed.")] = 7,
+    seed: Annotated[int, typer.Option("--seed", help="Career seed (default: the demo career).")] = DEMO_SEED,
     token: Annotated[str, typer.Option("--token", help="Spartan token the server accepts.")] = "demo-spartan-token",
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Added latency per request.")] = 0.0,
     rate_limit: Annotated[float | None, typer.Option("--rate-limit", help="Per-host requests/s before 429s.")] = None,
@@ -135,9 +190,19 @@ def fake_api(
     """Serve a fake Halo API on loopback from the recorded payloads (for demos and tests)."""
 
     def body() -> None:
-        from .fake_api.cli_support import serve_from_cli
+        from .fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, RateLimit, serve
 
-        serve_from_cli(port=port, seed=seed, token=token, latency_ms=latency_ms, rate_limit=rate_limit, console=err)
+        if not 0 <= port <= 65535:
+            raise UsageError(f"--port must be between 0 and 65535, not {port}")
+        spec = CareerSpec.demo() if seed == DEMO_SEED else replace(CareerSpec.demo(), seed=seed)
+        faults = FaultConfig(
+            latency_ms=latency_ms,
+            rate_limit=RateLimit(rate_limit) if rate_limit else None,
+        )
+        api = FakeHaloApi(Career(spec), token=token, faults=faults)
+        serve(port, api=api, on_ready=lambda url: err.print(
+            f"fake Halo API serving the demo career on {url} (Ctrl+C to stop); "
+            f"use HALO_API_BASE_URL={url} HALO_SPARTAN_TOKEN={token}", markup=False))
 
     guarded(body)
 

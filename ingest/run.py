@@ -149,6 +149,7 @@ class IngestRun:
             await self.matches.join()
             await self.assets.join()
             await self.profile_xuids.join()
+            self.writer.flush()
             return self._summary(interrupted=False)
         finally:
             for task in self._tasks:

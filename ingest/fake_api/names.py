@@ -13,6 +13,7 @@ import random
 # room for 16 UTF-16 characters, so everything generated here stays within 15.
 MAX_GAMERTAG = 15
 
+# fmt: off
 _ADJECTIVES = (
     "Silent", "Grim", "Lucky", "Rapid", "Crimson", "Frozen", "Hollow", "Iron", "Neon", "Quiet",
     "Rogue", "Swift", "Vivid", "Wild", "Amber", "Brave", "Cosmic", "Dusty", "Feral", "Golden",
@@ -21,20 +22,23 @@ _NOUNS = (
     "Otter", "Vector", "Falcon", "Warden", "Comet", "Badger", "Specter", "Lynx", "Raven", "Mantis",
     "Ember", "Golem", "Harrier", "Jackal", "Kraken", "Marlin", "Nomad", "Pilot", "Sparrow", "Viper",
 )
+# fmt: on
 
 
-def gamertag_pool(count: int, rng: random.Random, taken: set[str]) -> list[str]:
+def gamertag_pool(
+    count: int, rng: random.Random, taken: set[str], *, hash_suffix_first: bool = False
+) -> list[str]:
     """``count`` distinct gamertags (case-insensitively, and distinct from ``taken``).
 
-    About a third contain a space, and the first one carries a modern ``#1234`` suffix so that
-    clients must percent-encode it in URLs.
+    About a third contain a space; with ``hash_suffix_first`` the first one carries a modern
+    ``#1234`` suffix, so that clients must percent-encode it in URLs.
     """
     seen = {t.casefold() for t in taken}
     result: list[str] = []
     while len(result) < count:
         adjective, noun = rng.choice(_ADJECTIVES), rng.choice(_NOUNS)
         style = rng.random()
-        if not result:
+        if hash_suffix_first and not result:
             tag = f"{noun}#1234"
         elif style < 0.33:
             tag = f"{adjective} {noun}"
@@ -62,10 +66,12 @@ CATEGORY_NAMES = {
 }
 
 # Fictional: the recordings give no name for the template maps, so none is claimed to be real.
+# fmt: off
 _MAP_NAMES = (
     "Cinder Yard", "Harbor Nine", "Kestrel Ridge", "Sable Point", "Tidewater", "Vantage Deep",
     "Glassworks", "Rookery", "Meridian", "Foundry Gate", "Lanternfall", "Saltmarsh",
 )
+# fmt: on
 
 
 def harvest_real_names(payloads: list[dict]) -> dict[str, str]:
@@ -89,7 +95,9 @@ def harvest_real_names(payloads: list[dict]) -> dict[str, str]:
 
 def generated_map_names(map_ids: list[str]) -> dict[str, str]:
     """Stable fictional names: the sorted asset ids take the table in order."""
-    return {asset_id: _MAP_NAMES[i % len(_MAP_NAMES)] for i, asset_id in enumerate(sorted(map_ids))}
+    return {
+        asset_id: _MAP_NAMES[i % len(_MAP_NAMES)] for i, asset_id in enumerate(sorted(set(map_ids)))
+    }
 
 
 def mode_name(category: int, ranked: bool) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 DEMO_START = datetime(2025, 1, 6, 18, 0, tzinfo=UTC)
@@ -22,6 +22,10 @@ class PlayerSpec:
     def __post_init__(self) -> None:
         if len(self.xuid) != 16 or not self.xuid.isdigit():
             raise ValueError(f"xuid must be 16 digits: {self.xuid!r}")
+        for tag in (self.gamertag, self.former_gamertag):
+            # Xbox allows 15 characters; a film record holds at most 16 UTF-16 code units.
+            if tag is not None and not 0 < len(tag) <= 15:
+                raise ValueError(f"gamertags have 1 to 15 characters: {tag!r}")
         if (self.former_gamertag is None) != (self.renamed_after is None):
             raise ValueError("former_gamertag and renamed_after go together")
 
@@ -52,7 +56,6 @@ class CareerSpec:
     showcase: bool = False
     pool_size: int | None = None  # synthetic non-tracked humans; None: derived from the size
     random_renames: int = 0  # recurring random players who change gamertag mid-career
-    extra: dict[str, str] = field(default_factory=dict)  # free-form labels (not used for generation)
 
     def __post_init__(self) -> None:
         if not self.players:
@@ -112,7 +115,7 @@ class CareerSpec:
         for i, xuid in enumerate(xuids):
             circle = range(i - i % 4, min(i - i % 4 + 4, players))
             friends = tuple(xuids[j] for j in circle if j != i)
-            specs.append(PlayerSpec(f"Bench Player {i + 1}", xuid, friends=friends))
+            specs.append(PlayerSpec(f"Benchmark {i + 1}", xuid, friends=friends))
         return cls(
             seed=seed,
             players=tuple(specs),

@@ -1,0 +1,64 @@
+"""Running the project's dbt (same virtualenv) against a given warehouse file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    elapsed_s: float | None
+    statuses: Counter[str] = field(default_factory=Counter)  # e.g. model:success, test:pass
+    failures: list[str] = field(default_factory=list)
+    output: str = ""
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    args: list[str],
+    db_path: Path,
+    *,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> DbtResult:
+    """Run ``dbt <args>`` on ``db_path``; results are read from ``run_results.json``."""
+    target = target_path or PROJECT_ROOT / "target"
+    env = {
+        **os.environ,
+        "HALO_DB": str(Path(db_path).resolve()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
+    }
+    command = [
+        dbt_executable(), *args,
+        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
+        "--target-path", str(target),
+    ]
+    if log_path is not None:
+        command += ["--log-path", str(log_path)]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
+    result = DbtResult(completed.returncode, None, output=completed.stdout + completed.stderr)
+    results_file = target / "run_results.json"
+    if results_file.exists():
+        data = json.loads(results_file.read_text())
+        result.elapsed_s = data.get("elapsed_time")
+        for item in data.get("results", []):
+            kind = item["unique_id"].split(".")[0]
+            result.statuses[f"{kind}:{item['status']}"] += 1
+            if item["status"] in ("error", "fail"):
+                result.failures.append(f"{item['unique_id']}: {item.get('message') or item['status']}")
+    return result
