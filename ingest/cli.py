@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from .auth_cli import auth_app
 from .credentials import REDACTOR
 from .errors import HaloError, UsageError
 
@@ -20,6 +21,9 @@ app = typer.Typer(
     help="Land Halo Infinite match data in DuckDB and keep the dbt warehouse complete.",
     pretty_exceptions_enable=False,
 )
+app.add_typer(auth_app, name="auth")
+
+
 def _console(stderr: bool) -> Console:
     # Not a terminal (CI logs, pipes): rich would wrap at 80 columns; logs read better unwrapped.
     probe = Console(stderr=stderr)
@@ -73,6 +77,10 @@ def ingest(
     max_matches: Annotated[int | None, typer.Option("--max-matches", help="Only the N most recent matches.")] = None,
     spartan_token: Annotated[str | None, typer.Option("--spartan-token", help="Spartan token (default: $HALO_SPARTAN_TOKEN).", show_default=False)] = None,
     clearance_token: Annotated[str | None, typer.Option("--clearance-token", help="343-clearance value (fetched automatically when absent).")] = None,
+    refresh_token: Annotated[str | None, typer.Option("--refresh-token", help="Sign in with this refresh token (default: $HALO_REFRESH_TOKEN, then the one `halo auth login` stored).", show_default=False)] = None,
+    client_id: Annotated[str | None, typer.Option("--client-id", help="Azure app client id for --refresh-token (default: $HALO_AZURE_CLIENT_ID, then the auth config).", show_default=False)] = None,
+    client_secret: Annotated[str | None, typer.Option("--client-secret", help="Azure app secret (prefer $HALO_AZURE_CLIENT_SECRET: flags show in the process list).", show_default=False)] = None,
+    auth_config: Annotated[Path | None, typer.Option("--auth-config", help="Auth config file (default: $HALO_AUTH_CONFIG or ~/.config/halo-warehouse/auth.json).", show_default=False)] = None,
     film: Annotated[bool, typer.Option("--film/--no-film", help="Fetch film highlight events.")] = True,
     profiles: Annotated[str, typer.Option("--profiles", help="Gamertags to fetch: all (every human seen) | tracked | none")] = "all",
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry fetches that failed terminally (404/400).")] = False,
@@ -95,12 +103,21 @@ def ingest(
             raise UsageError(f"--profiles must be all, tracked or none, not {profiles!r}")
         if rate <= 0 or profile_rate <= 0 or concurrency < 1:
             raise UsageError("--rate, --profile-rate and --concurrency must be positive")
+        from .auth.prepare import credentials_for_ingest
+        from .auth.select import AuthFlags
+
+        # Pasted token as given, or a refresh-token sign-in (flags > env > config) done right here.
+        token, clearance = credentials_for_ingest(
+            AuthFlags(spartan_token=spartan_token, clearance=clearance_token, refresh_token=refresh_token,
+                      client_id=client_id, client_secret=client_secret, config_path=auth_config),
+            os.environ, os.environ.get("HALO_API_BASE_URL"),
+        )
         request = IngestRequest(
             players=player or [],
             match_type=match_type,
             max_matches=max_matches,
-            spartan_token=spartan_token if spartan_token is not None else os.environ.get("HALO_SPARTAN_TOKEN"),
-            clearance=clearance_token if clearance_token is not None else os.environ.get("HALO_CLEARANCE_TOKEN"),
+            spartan_token=token,
+            clearance=clearance,
             base_url=os.environ.get("HALO_API_BASE_URL"),
             film=film,
             profiles=profiles,

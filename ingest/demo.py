@@ -27,7 +27,8 @@ DEMO_RATE = 100.0
 HEADLINE_QUERIES = {
     "matches": "select count(*) from main.dim_matches",
     "player rows": "select count(*) from main.fct_match_players",
-    "medals awarded": "select coalesce(sum(count), 0) from main.fct_medals",
+    "medals awarded": "select coalesce(sum(medal_count), 0) from main.fct_medals",
+    "players with a gamertag": "select count(*) from main.dim_players where gamertag is not null",
 }
 
 

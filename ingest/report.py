@@ -45,7 +45,9 @@ def print_run_summary(console: Console, summary: RunSummary) -> None:
 
 def stopped_line(summary: RunSummary) -> str:
     landed = summary.landed.get("match_stats", 0)
+    unlisted = any(e.listing is None or not e.listing.complete for e in summary.players)
+    listing_note = " (history listing not finished: more may follow)" if unlisted else ""
     return (
-        f"stopped: {landed} matches landed, {summary.still_missing} still missing; "
+        f"stopped: {landed} matches landed, {summary.still_missing} still missing{listing_note}; "
         "run again to continue"
     )

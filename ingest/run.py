@@ -12,6 +12,7 @@ import heapq
 import itertools
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -127,6 +128,8 @@ class IngestRun:
         self._matches_done = 0
         self._started = time.monotonic()
         self._tasks: list[asyncio.Task[None]] = []
+        self._fatal: BaseException | None = None
+        self._stop = asyncio.Event()
 
     @property
     def endpoints(self) -> tuple[str, ...]:
@@ -136,19 +139,21 @@ class IngestRun:
     async def run(self) -> RunSummary:
         try:
             players = self._record_players()
-            self._seed_known_sets()
-            self._tasks = [asyncio.create_task(self._match_worker()) for _ in range(self.options.workers)]
-            self._tasks += [asyncio.create_task(self._asset_worker()) for _ in range(2)]
-            self._tasks.append(asyncio.create_task(self._profile_worker()))
+            # Listing first: a few pages per player, and afterwards the newest-first order and the
+            # progress total cover everything. (Pages and stats share one host budget anyway.)
             self._tasks.append(asyncio.create_task(self._flusher()))
-            if not state.has_medal_metadata(self.con):
-                await self.fetcher.medal_metadata()
+            await self._until_fatal(asyncio.gather(*(self._list(p) for p in players)))
+            self._seed_known_sets()
             for player in players:
                 await self._queue_backlog(player.xuid)
-            await asyncio.gather(*(self._list(p) for p in players))
-            await self.matches.join()
-            await self.assets.join()
-            await self.profile_xuids.join()
+            self._tasks += [asyncio.create_task(self._match_worker()) for _ in range(self.options.workers)]
+            self._tasks += [asyncio.create_task(self._asset_worker()) for _ in range(2)]
+            self._tasks.append(asyncio.create_task(self._profile_worker()))
+            if not state.has_medal_metadata(self.con):
+                await self._until_fatal(self.fetcher.medal_metadata())
+            await self._until_fatal(self.matches.join())
+            await self._until_fatal(self.assets.join())
+            await self._until_fatal(self.profile_xuids.join())
             self.writer.flush()
             return self._summary(interrupted=False)
         finally:
@@ -156,6 +161,25 @@ class IngestRun:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self.writer.flush()  # whatever landed is kept, whatever the way out
+
+    async def _until_fatal(self, awaitable: Awaitable[object]) -> None:
+        """Await ``awaitable`` unless a worker hits an error that must stop the run (e.g. a 401)."""
+        work = asyncio.ensure_future(awaitable)
+        stop = asyncio.create_task(self._stop.wait())
+        try:
+            await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if self._fatal is not None:
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            raise self._fatal
+        work.result()
+
+    def _stop_run(self, exc: BaseException) -> None:
+        if self._fatal is None:
+            self._fatal = exc
+        self._stop.set()
 
     def summary_after_interrupt(self) -> RunSummary:
         self.writer.flush()
@@ -197,11 +221,6 @@ class IngestRun:
     async def _list(self, player: ResolvedPlayer) -> None:
         async def on_new(match_ids: list[str]) -> None:
             self.reporter.listed(len(match_ids))
-            needs = state.matches_needing_payloads(
-                self.con, player.xuid, retry_failed=self.options.retry_failed,
-                endpoints=self.endpoints, match_ids=match_ids,
-            )
-            await self._schedule(needs)
 
         listing = await list_history(
             self.con, self.fetcher, player.xuid, self.options.match_type,
@@ -234,6 +253,8 @@ class IngestRun:
             needs = await self.matches.get()
             try:
                 await self._process(needs)
+            except Exception as exc:  # noqa: BLE001 - a 401, a full disk, a bug: stop the run, keep what landed
+                self._stop_run(exc)
             finally:
                 self._matches_done += 1
                 self.reporter.match_done()
@@ -275,6 +296,8 @@ class IngestRun:
             ref = await self.assets.get()
             try:
                 await self.fetcher.asset(ref)
+            except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
+                self._stop_run(exc)
             finally:
                 self.assets.task_done()
 
@@ -289,11 +312,15 @@ class IngestRun:
                 if remaining <= 0 and self.profile_xuids.empty():
                     break
                 try:
-                    batch.append(await asyncio.wait_for(self.profile_xuids.get(), max(remaining, 0.001)))
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
+                    async with asyncio.timeout(max(remaining, 0.001)):
+                        batch.append(await self.profile_xuids.get())
                 except TimeoutError:
                     break
             try:
                 await self.fetcher.profiles(batch)
+            except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
+                self._stop_run(exc)
             finally:
                 for _ in batch:
                     self.profile_xuids.task_done()
@@ -301,7 +328,10 @@ class IngestRun:
     async def _flusher(self) -> None:
         while True:
             await asyncio.sleep(0.5)
-            self.writer.flush_if_due()
+            try:
+                self.writer.flush_if_due()
+            except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
+                self._stop_run(exc)
 
     # -- summary ----------------------------------------------------------------------------------
     def _summary(self, *, interrupted: bool) -> RunSummary:

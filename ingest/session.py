@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from . import urls
+from .auth.handoff import adopt_prepared_source
 from .credentials import REDACTOR, parse_clearance, parse_spartan_token
 from .errors import HaloError
 from .http import HaloHttp, HttpSettings
@@ -30,7 +31,8 @@ async def open_session(
 ) -> AsyncIterator[ApiSession]:
     """Validate the token with ``/users/me`` and fetch the clearance when it was not given."""
     token = parse_spartan_token(spartan_token)
-    tokens = StaticTokens(token, parse_clearance(clearance))
+    # A token `halo ingest` obtained from a refresh token comes with a source that renews it.
+    tokens = adopt_prepared_source(token) or StaticTokens(token, parse_clearance(clearance))
     mapper = UrlMapper.from_setting(base_url)
     http = HaloHttp(tokens, mapper=mapper, settings=settings)
     try:

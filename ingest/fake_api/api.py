@@ -99,6 +99,9 @@ class FakeHaloApi:
         self.assets = AssetCatalog(career.fixtures)
         self.clearance_id = new_match_id(random.Random(f"{career.spec.seed}:clearance"))
         self.log = RequestLog()
+        # When set, decides which Spartan tokens are accepted instead of the fixed ``token``: the
+        # fake sign-in service (auth_routes) installs one so issued tokens can rotate and expire.
+        self.token_check: Callable[[str], bool] | None = None
         self._initial_faults = faults or FaultConfig()
         self.faults = FaultEngine(self._initial_faults)
 
@@ -130,7 +133,7 @@ class FakeHaloApi:
         request = Request(
             method, host, rest, parse_qs(parts.query, keep_blank_values=True), headers, body
         )
-        decision = self.faults.decide(host, endpoint, parts.path)
+        decision = self.faults.decide(host, endpoint, target)  # path and query: rules may match either
         if decision.delay_s > 0:
             time.sleep(decision.delay_s)
         if decision.action == "drop":
@@ -170,6 +173,8 @@ class FakeHaloApi:
 
     def _authorized(self, headers: Mapping[str, str]) -> bool:
         given = headers.get(AUTH_HEADER)
+        if given is not None and self.token_check is not None:
+            return self.token_check(given)
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
     @staticmethod

@@ -22,7 +22,7 @@ class FaultRule:
     """What to do to which requests.
 
     Matching: every given criterion must hold (``host``: first path segment, ``endpoint``: short
-    endpoint name, ``path_regex``: searched in the full request path). Triggering: among matching
+    endpoint name, ``path_regex``: searched in the request target, path and query). Triggering: among matching
     requests, the first ``times`` ones (all when None), each with ``probability``.
     """
 

@@ -8,6 +8,7 @@ including malformed ones; a handler error is a 500, never a dead server.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +67,12 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, api: FakeHaloApi, port: int) -> None:
         super().__init__((LOOPBACK, port), _Handler)
         self.api = api
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client closing its connection (a cancelled run, a dropped keep-alive) is routine.
+        if isinstance(sys.exc_info()[1], ConnectionResetError | BrokenPipeError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class RunningServer:

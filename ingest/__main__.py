@@ -1,0 +1,5 @@
+"""``python -m ingest`` is the ``halo`` command."""
+
+from .cli import app
+
+app()

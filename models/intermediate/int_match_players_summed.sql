@@ -1,0 +1,131 @@
+-- One row per player per match: every PlayerTeamStats entry of the player summed (a player who
+-- switched teams has one entry per team; the first entry alone under-counts). Derived rates are
+-- recomputed from the sums rather than taken from one entry:
+--   kda       = kills + assists / 3 - deaths (the API's own formula, unrounded)
+--   accuracy  = 100 * shots_hit / shots_fired, NULL when shots_fired = 0 (the API rounds to 2 dp
+--               and says 0 for no shot)
+--   avg_life_seconds = spawn-weighted mean of the entries' AverageLifeDuration (a single entry:
+--               its value exactly)
+--   rank      = the API's Rank, else the 1-based position by personal score (else score) desc,
+--               ties in Players[] order (LevelUp §4.6)
+--   team_id   = LastTeamId
+with
+
+entries as (
+
+    select * from {{ ref('stg_halo__match_player_team_stats') }}
+
+),
+
+-- Player-level attributes come from the player's first Players[] appearance (a duplicated id
+-- would be the same player listed twice: its entries are summed together below).
+player_attributes as (
+
+    select
+        match_id,
+        player_id,
+        player_index,
+        xuid,
+        is_bot,
+        player_type,
+        bot_difficulty,
+        last_team_id,
+        outcome,
+        api_rank,
+        first_joined_time,
+        last_leave_time,
+        present_at_beginning,
+        joined_in_progress,
+        left_in_progress,
+        present_at_completion,
+        time_played_seconds,
+        confirmed_participation
+    from entries
+    qualify row_number() over (
+        partition by match_id, player_id
+        order by player_index, entry_index nulls last
+    ) = 1
+
+),
+
+player_sums as (
+
+    select
+        match_id,
+        player_id,
+        count(entry_index) as team_entry_count,
+        list_sort(list(distinct entry_team_id) filter (where entry_team_id is not null)) as entry_team_ids,
+        {{ halo_stats_aggregates() }},
+        -- Spawn-weighted mean of AverageLifeDuration (time alive / lives over all entries), kept
+        -- to the 7 decimals of the source durations; entries without spawns fall back to the max.
+        cast(coalesce(
+            round(sum(api_avg_life_seconds * spawns) / nullif(sum(spawns), 0), 7),
+            max(api_avg_life_seconds)
+        ) as decimal(18, 7)) as avg_life_seconds,
+        max(fetched_at) as fetched_at
+    from entries
+    group by match_id, player_id
+
+),
+
+joined as (
+
+    select
+        player_attributes.*,
+        player_sums.* exclude (match_id, player_id)
+    from player_attributes
+    inner join player_sums
+        on player_attributes.match_id = player_sums.match_id
+        and player_attributes.player_id = player_sums.player_id
+
+),
+
+final as (
+
+    select
+        match_id,
+        player_id,
+        player_index,
+        xuid,
+        is_bot,
+        player_type,
+        bot_difficulty,
+        last_team_id as team_id,
+        outcome,
+        coalesce(
+            api_rank,
+            cast(row_number() over (
+                partition by match_id
+                order by coalesce(personal_score, score, -1) desc, player_index
+            ) as integer)
+        ) as rank,
+        api_rank is null as is_rank_derived,
+        first_joined_time,
+        last_leave_time,
+        present_at_beginning,
+        joined_in_progress,
+        left_in_progress,
+        present_at_completion,
+        time_played_seconds,
+        confirmed_participation,
+        team_entry_count,
+        entry_team_ids,
+        {%- for column in halo_summed_stat_columns() %}
+        {%- if column in ('kills', 'deaths', 'assists') %}
+        -- A player without any stats entry counts 0/0/0 (LevelUp §4.6); other sums stay NULL.
+        coalesce({{ column }}, 0) as {{ column }},
+        {%- else %}
+        {{ column }},
+        {%- endif %}
+        {%- endfor %}
+        cast(coalesce(kills, 0) + coalesce(assists, 0) / 3 - coalesce(deaths, 0) as double) as kda,
+        cast(shots_hit as double) * 100 / nullif(shots_fired, 0) as accuracy,
+        avg_life_seconds,
+        cast(pvp_kills + pvp_assists / 3 - pvp_deaths as double) as pvp_kda,
+        cast(pve_kills + pve_assists / 3 - pve_deaths as double) as pve_kda,
+        fetched_at as stats_fetched_at
+    from joined
+
+)
+
+select * from final

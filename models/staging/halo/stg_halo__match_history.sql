@@ -1,0 +1,44 @@
+-- One row per (tracked player, match) history item: that player's own outcome, rank and team.
+with
+
+source as (
+
+    select * from {{ source('halo', 'match_history') }}
+
+),
+
+unpacked as (
+
+    select
+        player_xuid,
+        match_id,
+        json_transform(payload, {{ halo_json_spec(halo_history_item_spec()) }}) as item,
+        fetched_at
+    from source
+
+),
+
+final as (
+
+    select
+        player_xuid,
+        match_id,
+        item.MatchInfo.StartTime as start_time,
+        coalesce(
+            item.MatchInfo.EndTime,
+            item.MatchInfo.StartTime + {{ seconds_to_interval(iso8601_duration_seconds('item.MatchInfo.Duration')) }}
+        ) as end_time,
+        {{ iso8601_duration_seconds('item.MatchInfo.Duration') }} as duration_seconds,
+        item.MatchInfo.LifecycleMode as lifecycle_mode,
+        item.MatchInfo.GameVariantCategory as game_variant_category,
+        item.MatchInfo.Playlist.AssetId as playlist_asset_id,
+        item.LastTeamId as last_team_id,
+        item.Outcome as outcome,
+        item.Rank as rank,
+        item.PresentAtEndOfMatch as present_at_end,
+        fetched_at
+    from unpacked
+
+)
+
+select * from final

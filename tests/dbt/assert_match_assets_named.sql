@@ -1,0 +1,50 @@
+-- Completeness, assets: every asset ref (map, mode, playlist, map-mode pair) of every landed
+-- match resolves to a landed asset version, or the ingester's latest failed attempt at it is
+-- terminal (fetch_attempts endpoint 'ugc_asset', key '{kind}/{asset_id}/{version_id}', the same
+-- "latest non-landed attempt" rule as landing.match_payload_status). A retryable failure or no
+-- attempt at all fails the build.
+with
+
+refs as (
+
+    select match_id, 'maps' as asset_kind, map_asset_id as asset_id, map_version_id as version_id
+    from {{ ref('stg_halo__match_stats') }}
+    union all
+    select match_id, 'ugcGameVariants', mode_asset_id, mode_version_id
+    from {{ ref('stg_halo__match_stats') }}
+    union all
+    select match_id, 'playlists', playlist_asset_id, playlist_version_id
+    from {{ ref('stg_halo__match_stats') }}
+    union all
+    select match_id, 'mapModePairs', map_mode_pair_asset_id, map_mode_pair_version_id
+    from {{ ref('stg_halo__match_stats') }}
+
+),
+
+latest_failure as (
+
+    select key, is_terminal, http_status, error
+    from {{ ref('stg_halo__fetch_attempts') }}
+    where endpoint = 'ugc_asset'
+        and outcome <> 'landed'
+    qualify row_number() over (partition by key order by attempted_at desc) = 1
+
+)
+
+select
+    refs.match_id,
+    refs.asset_kind,
+    refs.asset_id,
+    refs.version_id,
+    latest_failure.http_status,
+    latest_failure.error
+from refs
+left join {{ ref('stg_halo__ugc_assets') }} as assets
+    on refs.asset_kind = assets.asset_kind
+    and refs.asset_id = assets.asset_id
+    and refs.version_id = assets.version_id
+left join latest_failure
+    on latest_failure.key = refs.asset_kind || '/' || refs.asset_id || '/' || refs.version_id
+where refs.asset_id is not null
+    and assets.asset_id is null
+    and not coalesce(latest_failure.is_terminal, false)

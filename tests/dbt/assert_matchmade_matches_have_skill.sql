@@ -1,0 +1,6 @@
+-- Completeness, skill: every listed matchmade match has its skill payload, or a terminal failure
+-- explains why not; customs are 'not_applicable' in landing.match_payload_status (read as is).
+select match_id, endpoint, status, http_status, error, last_attempt_at
+from {{ source('halo', 'match_payload_status') }}
+where endpoint = 'match_skill'
+    and status not in ('landed', 'failed_terminal', 'not_applicable')

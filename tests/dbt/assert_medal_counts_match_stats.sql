@@ -1,0 +1,54 @@
+-- Completeness, medals: per match and player, the medals in fct_medals add up to what the stats
+-- payload says (Count summed over every entry, counting only medals whose total is > 0), computed
+-- here from the raw JSON with paths independent of the staging specs.
+with
+
+raw_medals as (
+
+    select
+        match_id,
+        player ->> 'PlayerId' as player_id,
+        medal ->> 'NameId' as medal_name_id,
+        sum(cast(medal ->> 'Count' as bigint)) as medal_count
+    from (
+        select
+            match_id,
+            unnest(cast(payload -> '$.Players' as json[])) as player
+        from {{ source('halo', 'match_stats') }}
+    ) as players,
+    unnest(cast(player -> '$.PlayerTeamStats' as json[])) as entries(entry),
+    unnest(cast(entry -> '$.Stats.CoreStats.Medals' as json[])) as medals(medal)
+    group by all
+
+),
+
+expected as (
+
+    select match_id, player_id, count(*) as medals, sum(medal_count) as medal_count
+    from raw_medals
+    where medal_count > 0
+    group by match_id, player_id
+
+),
+
+actual as (
+
+    select match_id, player_id, count(*) as medals, sum(medal_count) as medal_count
+    from {{ ref('fct_medals') }}
+    group by match_id, player_id
+
+)
+
+select
+    coalesce(expected.match_id, actual.match_id) as match_id,
+    coalesce(expected.player_id, actual.player_id) as player_id,
+    expected.medals as expected_medals,
+    actual.medals as actual_medals,
+    expected.medal_count as expected_count,
+    actual.medal_count as actual_count
+from expected
+full outer join actual
+    on expected.match_id = actual.match_id
+    and expected.player_id = actual.player_id
+where expected.medals is distinct from actual.medals
+    or expected.medal_count is distinct from actual.medal_count

@@ -1,0 +1,58 @@
+-- Completeness, personal scores: per match and player, fct_personal_scores adds up to what the
+-- stats payload says (Count and TotalPersonalScoreAwarded summed over every entry), computed here
+-- from the raw JSON with paths independent of the staging specs.
+with
+
+raw_awards as (
+
+    select
+        match_id,
+        player ->> 'PlayerId' as player_id,
+        award ->> 'NameId' as name_id,
+        sum(cast(award ->> 'Count' as bigint)) as award_count,
+        sum(cast(award ->> 'TotalPersonalScoreAwarded' as bigint)) as total_score
+    from (
+        select
+            match_id,
+            unnest(cast(payload -> '$.Players' as json[])) as player
+        from {{ source('halo', 'match_stats') }}
+    ) as players,
+    unnest(cast(player -> '$.PlayerTeamStats' as json[])) as entries(entry),
+    unnest(cast(entry -> '$.Stats.CoreStats.PersonalScores' as json[])) as awards(award)
+    group by all
+
+),
+
+expected as (
+
+    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    from raw_awards
+    where coalesce(award_count, 0) <> 0 or coalesce(total_score, 0) <> 0
+    group by match_id, player_id
+
+),
+
+actual as (
+
+    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    from {{ ref('fct_personal_scores') }}
+    group by match_id, player_id
+
+)
+
+select
+    coalesce(expected.match_id, actual.match_id) as match_id,
+    coalesce(expected.player_id, actual.player_id) as player_id,
+    expected.awards as expected_awards,
+    actual.awards as actual_awards,
+    expected.award_count as expected_count,
+    actual.award_count as actual_count,
+    expected.total_score as expected_total,
+    actual.total_score as actual_total
+from expected
+full outer join actual
+    on expected.match_id = actual.match_id
+    and expected.player_id = actual.player_id
+where expected.awards is distinct from actual.awards
+    or expected.award_count is distinct from actual.award_count
+    or expected.total_score is distinct from actual.total_score

@@ -1,0 +1,105 @@
+"""Stopping an ingest part-way: Ctrl+C stops cleanly, kill -9 loses at most the batch in flight,
+and the next run fetches exactly what is missing."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.ingest_harness import DEMO_MAIN, halo_subprocess, query, scalar
+
+from ingest.fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, RunningServer, running
+from ingest.status import status_rows
+from ingest.warehouse import open_warehouse
+
+SLOW = ["--rate", "15", "--profiles", "none"]  # slow enough to interrupt part-way, bounded in time
+BATCH = 50  # LandingWriter's default batch size
+
+
+@pytest.fixture()
+def server() -> Iterator[RunningServer]:
+    api = FakeHaloApi(Career(CareerSpec.demo()), faults=FaultConfig(latency_ms=20))
+    with running(api) as handle:
+        yield handle
+
+
+def wait_for_stats(server: RunningServer, n: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while server.count(endpoint="stats") < n:
+        assert time.monotonic() < deadline, "the ingest made no progress"
+        time.sleep(0.05)
+
+
+def stats_to_fetch(db: Path) -> int:
+    con = open_warehouse(db, read_only=True)
+    try:
+        return sum(r.to_fetch for r in status_rows(con) if r.endpoint == "match_stats")
+    finally:
+        con.close()
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(server: RunningServer, tmp_path: Path) -> None:
+    db = tmp_path / "halo.duckdb"
+    run = halo_subprocess(["ingest", "--player", DEMO_MAIN, *SLOW], server, db)
+    wait_for_stats(server, 12)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=30)
+    assert run.returncode == 130, err
+    landed = scalar(db, "select count(*) from landing.match_stats")
+    missing = scalar(db, "select count(distinct match_id) from landing.match_payload_status where status in ('missing', 'failed')")
+    assert missing >= 60 - landed  # every match without stats, plus any still lacking skill or film
+    assert query(db, "select complete from landing.history_crawls") == [(True,)]  # listed before fetching
+    assert err.strip().splitlines()[-1] == (
+        f"stopped: {landed} matches landed, {missing} still missing; run again to continue"
+    )
+    assert "Traceback" not in err
+    assert 12 <= landed < 60
+    # Everything fetched before the interrupt was kept (the writer flushed on the way out).
+    assert server.count(endpoint="stats") - landed <= 1 + 16  # only requests in flight are lost
+    assert stats_to_fetch(db) == 60 - landed  # `halo status` counts what is left
+    before = server.count(endpoint="stats")
+    rerun = halo_subprocess(["ingest", "--rate", "200", "--profiles", "none"], server, db)
+    out, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+    assert server.count(endpoint="stats") - before == 60 - landed  # exactly the missing ones
+    assert stats_to_fetch(db) == 0
+    assert scalar(db, "select count(*) from landing.match_stats") == 60
+
+
+def test_kill_9_loses_at_most_the_batch_in_flight(server: RunningServer, tmp_path: Path) -> None:
+    db = tmp_path / "halo.duckdb"
+    fetched_total = 0
+    for kill_after in (8, 23, 41):  # three runs killed at different points of the career
+        server.set_faults(FaultConfig(latency_ms=20))
+        run = halo_subprocess(["ingest", "--player", DEMO_MAIN, *SLOW], server, db)
+        wait_for_stats(server, fetched_total + kill_after - scalar_or_zero(db))
+        run.kill()
+        run.communicate(timeout=10)
+        assert run.returncode == -signal.SIGKILL
+        # The file opens, every landed payload is whole and valid, nothing is duplicated.
+        landed = scalar(db, "select count(*) from landing.match_stats")
+        assert scalar(db, "select count(*) from landing.match_stats where not json_valid(payload::varchar)") == 0
+        assert scalar(db, "select count(*) - count(distinct match_id) from landing.match_history") == 0
+        fetched_total = server.count(endpoint="stats")
+        assert fetched_total - landed <= BATCH + 16  # the unflushed batch and what was in flight
+    before = server.count(endpoint="stats")
+    landed = scalar(db, "select count(*) from landing.match_stats")
+    final = halo_subprocess(["ingest", "--rate", "200", "--profiles", "none"], server, db)
+    _, err = final.communicate(timeout=60)
+    assert final.returncode == 0, err
+    assert server.count(endpoint="stats") - before == 60 - landed
+    assert {r[0] for r in query(db, "select match_id from landing.match_stats")} == {
+        m.match_id for m in server.api.career.history(int(DEMO_MAIN))
+    }
+
+
+def scalar_or_zero(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        return int(scalar(db, "select count(*) from landing.match_stats"))
+    except Exception:  # noqa: BLE001 - the schema may not exist yet in a run killed very early
+        return 0
