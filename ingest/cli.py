@@ -107,7 +107,7 @@ def ingest(
         from .auth.select import AuthFlags
 
         # Pasted token as given, or a refresh-token sign-in (flags > env > config) done right here.
-        token, clearance = credentials_for_ingest(
+        credentials = credentials_for_ingest(
             AuthFlags(spartan_token=spartan_token, clearance=clearance_token, refresh_token=refresh_token,
                       client_id=client_id, client_secret=client_secret, config_path=auth_config),
             os.environ, os.environ.get("HALO_API_BASE_URL"),
@@ -116,8 +116,8 @@ def ingest(
             players=player or [],
             match_type=match_type,
             max_matches=max_matches,
-            spartan_token=token,
-            clearance=clearance,
+            spartan_token=credentials.spartan_token,
+            clearance=credentials.clearance,
             base_url=os.environ.get("HALO_API_BASE_URL"),
             film=film,
             profiles=profiles,
@@ -127,6 +127,7 @@ def ingest(
             concurrency=concurrency,
             db_path=resolve_db(db),
             progress=progress,
+            tokens=credentials.source,
         )
         code = run_ingest(request, out, err)
         if code:

@@ -33,6 +33,8 @@ USER_AGENT = "halo-warehouse/0.1 (+https://github.com/; personal stats ingester)
 class TokenSource(Protocol):
     """Supplies the auth headers; ``refresh`` is called once when the API answers 401."""
 
+    clearance: str | None
+
     async def headers(self) -> dict[str, str]: ...
 
     async def refresh(self) -> bool: ...
@@ -122,6 +124,7 @@ class HaloHttp:
         self._consecutive_failures = 0
         self._refresh_lock = asyncio.Lock()
         self._refresh_spent = False
+        self._refresh_error: AuthError | None = None
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.settings.timeout_s),
             limits=httpx.Limits(
@@ -194,6 +197,7 @@ class HaloHttp:
                     if result is not None:
                         self._consecutive_failures = 0
                         self._refresh_spent = False
+                        self._refresh_error = None
                         return result
                     error = f"invalid JSON in a 200 response ({len(response.content)} bytes)"
                 elif status in AUTH_STATUSES:
@@ -266,10 +270,16 @@ class HaloHttp:
             if await self.tokens.headers() != used_headers:
                 return True  # another request refreshed the token meanwhile
             if self._refresh_spent:
+                if self._refresh_error is not None:
+                    raise self._refresh_error  # every caller sees why, not a generic 401
                 return False  # refreshed already and the new token was refused too
             # One refresh per stretch of failures: a success re-arms it (long runs outlive tokens).
             self._refresh_spent = True
-            return await self.tokens.refresh()
+            try:
+                return await self.tokens.refresh()
+            except AuthError as exc:
+                self._refresh_error = exc
+                raise
 
 
 def _snippet(response: httpx.Response, limit: int = 160) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from .aio import run_async
 from .credentials import parse_clearance, parse_spartan_token
-from .http import HttpSettings
+from .http import HttpSettings, TokenSource
 from .players import PlayerSpec, ResolvedPlayer, parse_player_spec, resolve_player
 from .progress import make_reporter
 from .report import print_run_summary, stopped_line
@@ -39,13 +39,16 @@ class IngestRequest:
     db_path: Path
     progress: bool | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
+    # A token source that renews itself (refresh-token sign-in); None: the pasted Spartan token.
+    tokens: TokenSource | None = None
 
 
 def run_ingest(request: IngestRequest, out: Console, err: Console) -> int:
     # Everything that can be checked locally is checked before any request or write.
     specs = [parse_player_spec(p) for p in request.players]
-    parse_spartan_token(request.spartan_token)
-    parse_clearance(request.clearance)
+    if request.tokens is None:
+        parse_spartan_token(request.spartan_token)
+        parse_clearance(request.clearance)
     UrlMapper.from_setting(request.base_url)
     check_writable(request.db_path)
     if not specs and not request.db_path.exists():
@@ -72,7 +75,9 @@ def run_ingest(request: IngestRequest, out: Console, err: Console) -> int:
 async def _ingest(
     request: IngestRequest, options: IngestOptions, settings: HttpSettings, err: Console
 ) -> RunSummary:
-    async with open_session(request.spartan_token, request.clearance, request.base_url, settings) as session:
+    async with open_session(
+        request.spartan_token, request.clearance, request.base_url, settings, tokens=request.tokens
+    ) as session:
         players = [await resolve_player(session.http, spec) for spec in options.players]
         con = open_warehouse(request.db_path)
         try:

@@ -7,10 +7,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from . import urls
-from .auth.handoff import adopt_prepared_source
 from .credentials import REDACTOR, parse_clearance, parse_spartan_token
 from .errors import HaloError
-from .http import HaloHttp, HttpSettings
+from .http import HaloHttp, HttpSettings, TokenSource
 from .players import ResolvedPlayer, profile_to_player
 from .tokens import StaticTokens
 from .urls import UrlMapper
@@ -28,11 +27,16 @@ async def open_session(
     clearance: str | None,
     base_url: str | None,
     settings: HttpSettings | None = None,
+    *,
+    tokens: TokenSource | None = None,
 ) -> AsyncIterator[ApiSession]:
-    """Validate the token with ``/users/me`` and fetch the clearance when it was not given."""
-    token = parse_spartan_token(spartan_token)
-    # A token `halo ingest` obtained from a refresh token comes with a source that renews it.
-    tokens = adopt_prepared_source(token) or StaticTokens(token, parse_clearance(clearance))
+    """Validate the credentials with ``/users/me``; fetch the clearance when it was not given.
+
+    ``tokens`` is a self-renewing source (refresh-token sign-in); without it the pasted Spartan
+    token is used as is.
+    """
+    if tokens is None:
+        tokens = StaticTokens(parse_spartan_token(spartan_token), parse_clearance(clearance))
     mapper = UrlMapper.from_setting(base_url)
     http = HaloHttp(tokens, mapper=mapper, settings=settings)
     try:

@@ -9,6 +9,6 @@ the 0600 config file and renews it before it runs out (or once on a 401).
 Modules: ``hosts`` (real sign-in URLs and the base override), ``store`` (the config file),
 ``client`` (HTTP for the sign-in hosts), ``oauth`` and ``xbox`` (the two halves of the chain),
 ``source`` (the token source), ``select`` (which credentials a run uses: flags > env > config),
-``prepare`` and ``handoff`` (signing in before ``halo ingest`` and handing the source to its
-session), ``login`` and ``status`` (the two ``halo auth`` commands).
+``prepare`` (signing in before ``halo ingest``; the source then travels in its request),
+``login`` and ``status`` (the two ``halo auth`` commands).
 """

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ..aio import run_async
 from ..errors import UsageError
 from .client import AuthHttpSettings
-from .handoff import offer
 from .hosts import AuthUrlMapper
 from .select import CLEARANCE_ENV, AuthFlags, Selection, azure_app, no_credentials_message, select
 from .source import RefreshCredentials, RefreshTokenSource
@@ -30,22 +30,27 @@ def refresh_source(
     )
 
 
+@dataclass(frozen=True)
+class IngestCredentials:
+    """What a ``halo ingest`` authenticates with: a pasted token, or a signed-in refresh source."""
+
+    spartan_token: str | None = None
+    clearance: str | None = None
+    source: RefreshTokenSource | None = None
+
+
 def credentials_for_ingest(
     flags: AuthFlags, env: Mapping[str, str], base_url: str | None
-) -> tuple[str | None, str | None]:
-    """(Spartan token, clearance) to put in the ``IngestRequest``.
-
-    A pasted token is returned as given (``run_ingest`` validates it). For a refresh token the chain
-    runs now (or the cached token is reused) and the source is offered to ``open_session``, which
-    adopts it so the token is renewed during the run.
-    """
+) -> IngestCredentials:
+    """A pasted token is returned as given (``run_ingest`` validates it). For a refresh token the
+    chain runs now (or the cached token is reused), so a refused refresh token ends the command
+    before the warehouse is opened; the source then renews the token during the run."""
     selection = select(flags, env)
     if selection.mode == "spartan":
         clearance = flags.clearance if flags.clearance is not None else env.get(CLEARANCE_ENV)
-        return selection.token, clearance
+        return IngestCredentials(spartan_token=selection.token, clearance=clearance)
     if selection.mode == "none":
         raise UsageError(no_credentials_message())
     source = refresh_source(selection, flags, env, base_url)
-    session = run_async(source.prepare())
-    offer(source)
-    return session.spartan_token, session.clearance
+    run_async(source.prepare())
+    return IngestCredentials(source=source)
