@@ -151,6 +151,28 @@ def status(
     guarded(body)
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def build(
+    ctx: typer.Context,
+    db: Annotated[Path | None, db_option()] = None,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another process to release the warehouse.")] = 30.0,
+) -> None:
+    """`dbt build` on the warehouse (extra arguments go to dbt), after checking nobody holds the file."""
+
+    def body() -> None:
+        from .dbt_runner import dbt_build_streaming
+        from .warehouse import open_warehouse
+
+        path = resolve_db(db)
+        # dbt answers a held lock with a traceback after its own retries; check first, clearly.
+        open_warehouse(path, read_only=True, lock_wait_s=wait).close()
+        code = dbt_build_streaming(path, list(ctx.args))
+        if code:
+            raise typer.Exit(code)
+
+    guarded(body)
+
+
 @app.command()
 def track(
     player: Annotated[str | None, typer.Argument(help="A tracked player (gamertag or xuid). Omit to list tracked players.")] = None,

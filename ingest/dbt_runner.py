@@ -62,3 +62,13 @@ def run_dbt(
             if item["status"] in ("error", "fail"):
                 result.failures.append(f"{item['unique_id']}: {item.get('message') or item['status']}")
     return result
+
+
+def dbt_build_streaming(db_path: Path, extra_args: list[str]) -> int:
+    """``dbt build`` with its output going straight to the terminal; returns dbt's exit code."""
+    env = {**os.environ, "HALO_DB": str(Path(db_path).resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [
+        dbt_executable(), "build", *extra_args,
+        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
+    ]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=False).returncode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,8 +18,18 @@ LOCK_HINT = (
 )
 
 
+# DuckDB names a database after its file: a file called like one of our schemas makes every
+# schema-qualified name ambiguous (``reference.x``: catalog or schema?).
+RESERVED_STEMS = frozenset({"landing", "staging", "intermediate", "reference", "main", "memory", "system", "temp"})
+
+
 def check_writable(path: Path) -> None:
     """Refuse early (before any API call) a warehouse path we could never write."""
+    if path.stem.lower() in RESERVED_STEMS:
+        raise UsageError(
+            f"the warehouse file may not be called {path.name}: DuckDB would confuse it with the "
+            f"schema {path.stem!r}; pick another name (e.g. halo.duckdb)"
+        )
     if path.exists():
         if path.is_dir():
             raise UsageError(f"HALO_DB points at a directory, not a file: {path}")
@@ -28,15 +39,24 @@ def check_writable(path: Path) -> None:
     ancestor = path.parent
     while not ancestor.exists():
         ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot create the warehouse at {path}: {ancestor} is not writable")
+    if not ancestor.is_dir():
+        raise UsageError(f"cannot create the warehouse at {path}: {ancestor} is not a directory")
+    # Permission bits lie to root and on special filesystems: try it (a temp file, removed at once).
+    try:
+        with tempfile.TemporaryFile(dir=ancestor):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot create the warehouse at {path}: {ancestor} is not writable ({exc.strerror})") from exc
 
 
 def open_warehouse(path: Path, *, read_only: bool = False, lock_wait_s: float = 5.0) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the warehouse; a lock held elsewhere is retried for a bounded time."""
     if not read_only:
         check_writable(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the warehouse at {path}: {exc.strerror}") from exc
     elif not path.exists():
         raise UsageError(f"no warehouse at {path} yet: run `halo ingest` (or `halo demo`) first")
     deadline = time.monotonic() + lock_wait_s
