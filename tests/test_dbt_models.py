@@ -451,6 +451,11 @@ def test_drifted_payload_builds_and_warns(wh: Warehouse) -> None:
     first["PlayerTeamStats"][0]["Stats"]["FutureModeStats"] = {"Thing": 1}
     second["PlayerTeamStats"] = []  # a player with no stats entry at all
     del second["Rank"]
+    third = stats["Players"][2]  # nulls where numbers were, unknown enum values
+    third_core = third["PlayerTeamStats"][0]["Stats"]["CoreStats"]
+    third_core.update({"Deaths": None, "Accuracy": None, "DamageDealt": None, "ShotsFired": None})
+    third["Outcome"] = 77
+    third["PlayerType"] = 9
     with landing_writer(wh.db) as writer:
         writer.match_stats(DRIFT_MATCH_ID, compact(stats))
 
@@ -472,6 +477,11 @@ def test_drifted_payload_builds_and_warns(wh: Warehouse) -> None:
     assert rows[first["PlayerId"]]["time_played_seconds"] is None
     assert rows[second["PlayerId"]]["kills"] == 0 and rows[second["PlayerId"]]["shots_fired"] is None
     assert rows[second["PlayerId"]]["is_rank_derived"] is True and rows[second["PlayerId"]]["rank"] >= 1
+    nulls = rows[third["PlayerId"]]
+    assert nulls["deaths"] is None and nulls["kda"] is None  # unknown stays unknown, never 0
+    assert nulls["damage_dealt"] is None and nulls["shots_fired"] is None and nulls["accuracy"] is None
+    assert nulls["kills"] == sum(e["Stats"]["CoreStats"]["Kills"] for e in third["PlayerTeamStats"])
+    assert nulls["outcome"] == 77 and nulls["outcome_name"] is None
 
 
 def test_completeness_fails_on_an_unexplained_gap_and_passes_once_explained(wh: Warehouse) -> None:

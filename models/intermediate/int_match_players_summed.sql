@@ -112,13 +112,17 @@ final as (
         entry_team_ids,
         {%- for column in halo_summed_stat_columns() %}
         {%- if column in ('kills', 'deaths', 'assists') %}
-        -- A player without any stats entry counts 0/0/0 (LevelUp §4.6); other sums stay NULL.
-        coalesce({{ column }}, 0) as {{ column }},
+        -- A player without any stats entry counts 0/0/0 (LevelUp §4.6); other sums stay NULL, and
+        -- so does a count the payload sent as null (unknown is not zero).
+        case when team_entry_count = 0 then 0 else {{ column }} end as {{ column }},
         {%- else %}
         {{ column }},
         {%- endif %}
         {%- endfor %}
-        cast(coalesce(kills, 0) + coalesce(assists, 0) / 3 - coalesce(deaths, 0) as double) as kda,
+        case
+            when team_entry_count = 0 then 0.0
+            else cast(kills + assists / 3 - deaths as double)
+        end as kda,
         cast(shots_hit as double) * 100 / nullif(shots_fired, 0) as accuracy,
         avg_life_seconds,
         cast(pvp_kills + pvp_assists / 3 - pvp_deaths as double) as pvp_kda,
