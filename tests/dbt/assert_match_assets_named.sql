@@ -1,8 +1,8 @@
 -- Completeness, assets: every asset ref (map, mode, playlist, map-mode pair) of every landed
 -- match resolves to a landed asset version, or the ingester's latest failed attempt at it is
 -- terminal (fetch_attempts endpoint 'ugc_asset', key '{kind}/{asset_id}/{version_id}', the same
--- "latest non-landed attempt" rule as landing.match_payload_status). A retryable failure or no
--- attempt at all fails the build.
+-- "latest non-landed attempt" rule as landing.match_payload_status). No attempt at all fails the
+-- build; a retryable failure is explained (the next ingest retries it; see pending_retries).
 with
 
 refs as (
@@ -47,4 +47,4 @@ left join latest_failure
     on latest_failure.key = refs.asset_kind || '/' || refs.asset_id || '/' || refs.version_id
 where refs.asset_id is not null
     and assets.asset_id is null
-    and not coalesce(latest_failure.is_terminal, false)
+    and latest_failure.key is null
