@@ -36,6 +36,11 @@ Decisions:
 * ``session_index_in_player`` is a 0-based ordinal for display only: inserting an older match
   renumbers every later session, so incremental storage must not rely on it (``affected_range``
   does not cover it).
+
+Incremental storage (``session_rows_to_write``, used by the dbt model
+``fct_player_match_sessions``): the stored table keeps, per row, the inputs the row was computed
+from (start_time, end_time, the normalised teammate set, the player's friend set and the gap), so
+the next run can tell from data alone which rows can have changed and rewrite exactly those.
 """
 
 from __future__ import annotations
@@ -62,6 +67,22 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "friends_mode",
 )
 FRIEND_MODES = ("declared", "top_teammates", "any_change")
+# The per-match session table (``session_rows_to_write``): the assignment without the unstable
+# ordinal, plus the inputs each row was computed from (what the next run compares against).
+TABLE_COLUMNS: tuple[str, ...] = (
+    "player_xuid",
+    "match_id",
+    "start_time",
+    "end_time",
+    "session_id",
+    "is_session_start",
+    "break_reason",
+    "friends_mode",
+    "friend_xuids",
+    "teammate_xuids",
+    "friends_present",
+    "session_gap_minutes",
+)
 
 _PLAYER = "player_xuid"
 
@@ -242,6 +263,125 @@ def affected_range(
         .unique()
         .sort(_PLAYER, "start_time", "match_id")
         .select(_PLAYER, "match_id")
+    )
+
+
+def session_rows_to_write(
+    matches: pl.DataFrame,
+    friends: pl.DataFrame | None = None,
+    stored: pl.DataFrame | None = None,
+    *,
+    gap_minutes: float = DEFAULT_GAP_MINUTES,
+) -> pl.DataFrame:
+    """The rows of the per-match session table (``TABLE_COLUMNS``) that must be (re)written.
+
+    ``matches`` and ``friends`` as for ``assign_sessions`` (``end_time`` is carried through);
+    ``stored`` is the table as the previous run left it (``TABLE_COLUMNS``), or None for a full
+    build (every row is returned). Writing the returned rows over ``stored`` by (player_xuid,
+    match_id), and deleting stored rows whose match is no longer in ``matches``, gives exactly
+    the table a full build would hold. Only rows that differ from their stored version (or are
+    new) are returned.
+
+    What is compared with ``stored``, row by row: start_time and the teammate set (session
+    inputs, widened by ``affected_range``), end_time (only that row), the player's friend set
+    (``affected_range``: all the player's rows when it moved), a row that disappeared (all the
+    player's rows, since ``affected_range`` assumes none does) and the gap (everything).
+    """
+    friend_sets = resolve_friend_sets(matches, friends)
+    table = _session_table(matches, friend_sets, gap_minutes)
+    if stored is None:
+        return table
+    missing = [c for c in TABLE_COLUMNS if c not in stored.columns]
+    if missing:
+        raise ValueError(f"missing stored columns: {', '.join(missing)}")
+    if (stored["session_gap_minutes"] != gap_minutes).any():
+        return table  # the gap itself changed: every assignment may differ
+
+    keys = [_PLAYER, "match_id"]
+    inputs = ["start_time", "end_time", "teammate_xuids"]
+    compared = table.select(*keys, *inputs).join(
+        stored.select(*keys, *inputs).with_columns(pl.lit(True).alias("_stored")),
+        on=keys,
+        how="left",
+        suffix="_stored",
+    )
+    is_new = pl.col("_stored").is_null()
+    session_inputs_changed = (
+        is_new
+        | pl.col("start_time").ne_missing(pl.col("start_time_stored"))
+        | pl.col("teammate_xuids").ne_missing(pl.col("teammate_xuids_stored"))
+    )
+    end_changed = compared.filter(
+        ~is_new & pl.col("end_time").ne_missing(pl.col("end_time_stored"))
+    ).select(keys)
+    lost_rows = stored.join(table, on=keys, how="anti").select(_PLAYER).unique()
+    changed = pl.concat(
+        [
+            compared.filter(session_inputs_changed).select(keys),
+            table.join(lost_rows, on=_PLAYER, how="semi").select(keys),
+        ]
+    )
+    redo = affected_range(
+        matches,
+        changed,
+        friends,
+        previous_friend_sets=_stored_friend_sets(stored),
+        gap_minutes=gap_minutes,
+    )
+    candidates = table.join(pl.concat([redo, end_changed]).unique(), on=keys, how="semi")
+    # affected_range is "can change": drop the rows that came out exactly as stored.
+    return candidates.join(
+        stored.select(TABLE_COLUMNS), on=list(TABLE_COLUMNS), how="anti", nulls_equal=True
+    )
+
+
+def _session_table(
+    matches: pl.DataFrame, friend_sets: pl.DataFrame, gap_minutes: float
+) -> pl.DataFrame:
+    """Every row of the per-match session table (``TABLE_COLUMNS``), sorted."""
+    if "end_time" not in matches.columns:
+        raise ValueError("missing input columns: end_time")
+    assigned = apply_session_rules(matches, friend_sets, gap_minutes=gap_minutes)
+    keys = [_PLAYER, "match_id"]
+    teams = _prepare(matches).select(*keys, pl.col("team").alias("teammate_xuids"))
+    ends = matches.select(
+        pl.col(_PLAYER).cast(pl.String), pl.col("match_id").cast(pl.String), "end_time"
+    )
+    return (
+        assigned.join(ends, on=keys, how="left")
+        .join(teams, on=keys, how="left")
+        .join(friend_sets.select(_PLAYER, "friend_xuids"), on=_PLAYER, how="left")
+        .with_columns(
+            pl.col("teammate_xuids")
+            .list.set_intersection("friend_xuids")
+            .list.sort()
+            .alias("friends_present"),
+            pl.lit(float(gap_minutes)).alias("session_gap_minutes"),
+        )
+        .sort(_PLAYER, "start_time", "match_id")
+        .select(TABLE_COLUMNS)
+    )
+
+
+def _stored_friend_sets(stored: pl.DataFrame) -> pl.DataFrame:
+    """Each stored player's friend set, as ``resolve_friend_sets`` returned it last time.
+
+    Every row of a player carries the same set (a changed set rewrites all of them); should rows
+    ever disagree, the mode is left NULL so ``affected_range`` treats the set as moved.
+    """
+    distinct = stored.select(_PLAYER, "friends_mode", "friend_xuids").unique()
+    return (
+        distinct.group_by(_PLAYER)
+        .agg(
+            pl.col("friends_mode").first(),
+            pl.col("friend_xuids").first(),
+            pl.len().alias("_variants"),
+        )
+        .with_columns(
+            pl.when(pl.col("_variants") == 1).then(pl.col("friends_mode")).alias("friends_mode")
+        )
+        .select(_PLAYER, "friends_mode", "friend_xuids")
+        .cast(FRIEND_SET_SCHEMA)
     )
 
 

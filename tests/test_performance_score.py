@@ -12,8 +12,11 @@ import pytest
 
 from analytics.performance import (
     OUTPUT_SCHEMA,
+    TABLE_SCHEMA,
     compute_performance_scores,
     metric_values,
+    rows_to_rescore,
+    scores_to_write,
 )
 
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -356,3 +359,129 @@ def test_matches_naive_implementation(seed: int) -> None:
     for got in out.iter_rows(named=True):
         want = expected[(got["player_xuid"], got["match_id"])]
         assert {k: got[k] for k in want} == want, got["match_id"]
+
+
+# --- incremental storage: rows_to_rescore and scores_to_write -----------------------------------
+
+INPUT_NAMES = [c for c in SCHEMA if c not in ("player_xuid", "match_id")]
+
+
+def fingerprinted(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
+    """The frame with a fingerprint of each row's inputs (the dbt view uses md5 of JSON)."""
+    return frame(rows).with_columns(
+        pl.concat_str([pl.col(c).cast(pl.String).fill_null("∅") for c in INPUT_NAMES],
+                      separator="|").alias("input_fingerprint")
+    )
+
+
+def keys_of(out: pl.DataFrame) -> list[tuple[str, str]]:
+    return sorted(zip(out["player_xuid"].to_list(), out["match_id"].to_list(), strict=True))
+
+
+def twelve(player: str = "p1") -> list[dict[str, Any]]:
+    return [match(f"m{i:02}", i, player=player, kills=i % 4, deaths=2, assists=1, kda=1.0,
+                  accuracy=40.0 + i) for i in range(12)]
+
+
+def test_nothing_changed_rescores_nothing() -> None:
+    current = fingerprinted(twelve())
+    assert rows_to_rescore(current, current).height == 0
+    out = scores_to_write(current, scores_to_write(current))
+    assert out.height == 0
+    assert out.schema == pl.Schema(TABLE_SCHEMA)
+
+
+def test_appended_match_rescores_only_itself() -> None:
+    rows = twelve()
+    stored = fingerprinted(rows)
+    current = fingerprinted([*rows, match("new", 50, kills=3, deaths=1)])
+    assert keys_of(rows_to_rescore(current, stored)) == [("p1", "new")]
+
+
+def test_changed_match_rescores_itself_and_strictly_later_ones() -> None:
+    rows = [*twelve(), match("same_time", 5, kills=9), *twelve("p2")]
+    stored = fingerprinted(rows)
+    rows[5] = {**rows[5], "team_mmr": 1500.0}  # m05 gains its skill payload
+    got = keys_of(rows_to_rescore(fingerprinted(rows), stored))
+    # Not "same_time" (same start: not m05's history), not m00..m04, not the other player.
+    assert got == [("p1", f"m{i:02}") for i in range(5, 12)]
+
+
+def test_late_old_match_rescores_everything_after_it() -> None:
+    rows = twelve()
+    stored = fingerprinted(rows)
+    current = fingerprinted([*rows, match("late", 8.5)])
+    assert keys_of(rows_to_rescore(current, stored)) == [
+        ("p1", "late"), ("p1", "m09"), ("p1", "m10"), ("p1", "m11")]
+
+
+def test_moved_or_removed_match_counts_from_its_earliest_time() -> None:
+    rows = twelve()
+    stored = fingerprinted(rows)
+    moved = [*rows[:3], {**rows[3], "start_time": T0 + dt.timedelta(hours=10.5)}, *rows[4:]]
+    got = keys_of(rows_to_rescore(fingerprinted(moved), stored))
+    assert got == [("p1", f"m{i:02}") for i in range(3, 12)]  # from the OLD time 3
+    removed = [r for r in rows if r["match_id"] != "m07"]
+    got = keys_of(rows_to_rescore(fingerprinted(removed), stored))
+    assert got == [("p1", f"m{i:02}") for i in range(8, 12)]
+
+
+def test_changed_min_history_rewrites_everything() -> None:
+    current = fingerprinted(twelve())
+    stored = scores_to_write(current, min_history=10)
+    out = scores_to_write(current, stored, min_history=5)
+    assert out.height == 12
+    assert out["performance_min_history"].unique().to_list() == [5]
+
+
+def test_full_write_is_the_full_computation_plus_bookkeeping() -> None:
+    rows = random_rows(random.Random(4), 80, players=("a", "b"))
+    current = fingerprinted(rows)
+    out = scores_to_write(current)
+    assert out.drop("input_fingerprint", "performance_min_history").equals(
+        compute_performance_scores(frame(rows)))
+    assert out.schema == pl.Schema(TABLE_SCHEMA)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_splicing_the_written_rows_equals_a_full_computation(seed: int) -> None:
+    """Random ingests (new rows, rows whose inputs change, rows that disappear): after each,
+    stored rows overwritten by the written ones, minus vanished matches, equal a full build, and
+    the written rows are exactly the changed ones plus the player's strictly later matches."""
+    rng = random.Random(seed)
+    pool = random_rows(rng, 90, players=("a", "b"))
+    landed: dict[str, dict[str, Any]] = {}
+    stored: pl.DataFrame | None = None
+    keys = ["player_xuid", "match_id"]
+    for _ in range(8):
+        before = dict(landed)
+        for row in rng.sample(pool, rng.randint(1, 12)):
+            landed[row["match_id"]] = row
+        for match_id in rng.sample(sorted(landed), min(len(landed), rng.randint(0, 3))):
+            if rng.random() < 0.3:
+                del landed[match_id]
+            else:
+                landed[match_id] = {**landed[match_id], "team_mmr": rng.choice([None, 1450.0]),
+                                    "kills": rng.randint(0, 6)}
+        current = fingerprinted(sorted(landed.values(), key=lambda r: r["match_id"]))
+        written = scores_to_write(current, stored)
+        full = scores_to_write(current)
+        if stored is not None:
+            kept = stored.join(written, on=keys, how="anti").join(current, on=keys, how="semi")
+            spliced = pl.concat([kept, written]).sort("player_xuid", "start_time", "match_id")
+            assert spliced.equals(full)
+            # Expected from the dicts alone: changed (new, different or gone) rows set each
+            # player's earliest changed time; later rows and the changed rows are rewritten.
+            changed = {m for m in landed.keys() | before.keys() if landed.get(m) != before.get(m)}
+            since: dict[str, dt.datetime] = {}
+            for m in changed:
+                row = landed.get(m) or before[m]
+                since[row["player_xuid"]] = min(since.get(row["player_xuid"], row["start_time"]),
+                                                row["start_time"])
+            expected = sorted(
+                (r["player_xuid"], m) for m, r in landed.items()
+                if m in changed or (r["player_xuid"] in since
+                                    and r["start_time"] > since[r["player_xuid"]])
+            )
+            assert keys_of(written) == expected
+        stored = full

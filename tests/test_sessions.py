@@ -10,10 +10,12 @@ import polars as pl
 import pytest
 
 from analytics.sessions import (
+    TABLE_COLUMNS,
     affected_range,
     apply_session_rules,
     assign_sessions,
     resolve_friend_sets,
+    session_rows_to_write,
 )
 
 T0 = dt.datetime(2024, 3, 1, 18, 0, tzinfo=dt.UTC)
@@ -327,3 +329,144 @@ def test_splicing_the_affected_range_equals_a_full_recomputation(seed: int) -> N
             assert full_spliced.equals(full)
         stored = full
         previous_sets = resolve_friend_sets(current, friends)
+
+
+# --- incremental storage: session_rows_to_write ------------------------------------------------
+
+KEYS = ["player_xuid", "match_id"]
+
+
+def with_ends(rows: Sequence[Row], player: str = "p", ends: dict[str, float] | None = None
+              ) -> pl.DataFrame:
+    """frame() with end_time = start + 10 min (or the minutes given per match id)."""
+    out = frame(rows, player)
+    minutes = [(ends or {}).get(mid, m + 10) for mid, m, _ in rows]
+    return out.with_columns(
+        pl.Series("end_time", [T0 + dt.timedelta(minutes=m) for m in minutes],
+                  dtype=pl.Datetime("us", "UTC"))
+    )
+
+
+def written_ids(out: pl.DataFrame) -> list[str]:
+    return out.sort("start_time", "match_id")["match_id"].to_list()
+
+
+def splice(stored: pl.DataFrame, written: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
+    """What the dbt model leaves: delete+insert by key, then the post-hook's delete of gone rows."""
+    kept = stored.join(written, on=KEYS, how="anti").join(current, on=KEYS, how="semi")
+    return pl.concat([kept, written]).sort("player_xuid", "start_time", "match_id")
+
+
+BASE: list[Row] = [("m1", 0, ["f", "r1"]), ("m2", 10, ["f", "r2"]), ("m3", 300, []),
+                   ("m4", 310, ["r3"]), ("m5", 320, ["f"])]
+
+
+def test_full_write_has_the_table_columns() -> None:
+    out = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    assert out.columns == list(TABLE_COLUMNS)
+    assert out["session_id"].to_list() == ["p:m1", "p:m1", "p:m3", "p:m3", "p:m5"]
+    assert out["friends_present"].to_list() == [["f"], ["f"], [], [], ["f"]]
+    assert out["teammate_xuids"].to_list() == [["f", "r1"], ["f", "r2"], [], ["r3"], ["f"]]
+    assert out["friend_xuids"].to_list() == [["f"]] * 5
+    assert out["end_time"][0] == T0 + dt.timedelta(minutes=10)
+    assert out["session_gap_minutes"].unique().to_list() == [120.0]
+
+
+def test_unchanged_inputs_write_nothing() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    out = session_rows_to_write(with_ends(BASE), friends_of("p", "f"), stored)
+    assert out.height == 0
+    assert out.columns == list(TABLE_COLUMNS)
+
+
+def test_appended_match_writes_only_itself() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    rows = [*BASE, ("m6", 330, ["f"])]
+    out = session_rows_to_write(with_ends(rows), friends_of("p", "f"), stored)
+    assert written_ids(out) == ["m6"]
+    assert out["session_id"].to_list() == ["p:m5"]
+
+
+def test_older_match_becoming_a_session_start_rewrites_that_session() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    rows = [*BASE, ("early", 295, [])]  # 5 min before m3: the session now starts at "early"
+    out = session_rows_to_write(with_ends(rows), friends_of("p", "f"), stored)
+    assert written_ids(out) == ["early", "m3", "m4"]
+    assert set(out["session_id"].to_list()) == {"p:early"}
+
+
+def test_end_time_change_writes_only_that_row() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    out = session_rows_to_write(with_ends(BASE, ends={"m3": 333}), friends_of("p", "f"), stored)
+    assert written_ids(out) == ["m3"]
+
+
+def test_declared_friend_rewrites_only_that_player() -> None:
+    both = pl.concat([with_ends(BASE), with_ends(BASE, player="q")])
+    stored = session_rows_to_write(both, friends_of("p", "f"))
+    friends = pl.concat([friends_of("p", "f"), friends_of("q", "r3")])
+    out = session_rows_to_write(both, friends, stored)
+    assert out["player_xuid"].unique().to_list() == ["q"]
+    assert out.height == len(BASE)
+    assert out["friends_mode"].unique().to_list() == ["declared"]
+
+
+def test_vanished_match_rewrites_the_player() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    current = with_ends([r for r in BASE if r[0] != "m3"])
+    out = session_rows_to_write(current, friends_of("p", "f"), stored)
+    assert splice(stored, out, current).equals(session_rows_to_write(current, friends_of("p", "f")))
+    assert out.filter(pl.col("match_id") == "m4")["session_id"].item() == "p:m4"
+
+
+def test_changed_gap_rewrites_everything() -> None:
+    stored = session_rows_to_write(with_ends(BASE), friends_of("p", "f"))
+    out = session_rows_to_write(with_ends(BASE), friends_of("p", "f"), stored, gap_minutes=500)
+    assert out.height == len(BASE)  # every row carries the gap it was assigned with
+    assert out["session_gap_minutes"].unique().to_list() == [500.0]
+    # 290 min between m2 and m3 is no longer a gap break; m3 still starts one (went solo).
+    assert out["break_reason"].to_list() == ["first", None, "went_solo", None, "friends_joined"]
+
+
+def test_stored_table_must_have_the_table_columns() -> None:
+    stored = session_rows_to_write(with_ends(BASE)).drop("friend_xuids")
+    with pytest.raises(ValueError, match="friend_xuids"):
+        session_rows_to_write(with_ends(BASE), None, stored)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_splicing_written_rows_equals_a_full_build(seed: int) -> None:
+    """Random arrivals in batches (late matches, teammates landing later, friends declared or
+    dropped between runs, matches disappearing): stored ⊕ written = a full build every time, and
+    every written row is new or differs from what was stored (nothing is rewritten for nothing)."""
+    rng = random.Random(1000 + seed)
+    histories = {p: random_history(rng, rng.randint(5, 14), p) for p in ("p", "q")}
+    pending = [(p, row) for p, rows in histories.items() for row in rows]
+    rng.shuffle(pending)
+    landed: dict[tuple[str, str], Row] = {}
+    stored: pl.DataFrame | None = None
+    friends: pl.DataFrame | None = None
+    while pending or stored is None:
+        for player, row in pending[: rng.randint(1, 4)]:
+            mid, minute, mates = row
+            late_team = mates and rng.random() < 0.3 and (player, mid) not in landed
+            landed[(player, mid)] = (mid, minute, None if late_team else mates)
+        pending = pending[4:]
+        if landed and rng.random() < 0.15:
+            landed.pop(rng.choice(sorted(landed)))
+        if rng.random() < 0.3:
+            friends = rng.choice([None, friends_of("p", "f1"), friends_of("p", "f1", "f2"),
+                                  friends_of("q", "f3")])
+        for key, (mid, minute, mates) in list(landed.items()):
+            if mates is None and rng.random() < 0.5:  # the teammates land later
+                landed[key] = (mid, minute, next(r[2] for r in histories[key[0]] if r[0] == mid))
+        parts = [with_ends([r for (p, _), r in sorted(landed.items()) if p == player], player)
+                 for player in histories if any(p == player for p, _ in landed)]
+        current = pl.concat(parts) if parts else with_ends([])
+        full = session_rows_to_write(current, friends)
+        if stored is not None:
+            written = session_rows_to_write(current, friends, stored)
+            assert splice(stored, written, current).equals(full)
+            old_rows = {repr(r) for r in stored.iter_rows()}
+            assert not [r for r in written.iter_rows() if repr(r) in old_rows]
+        stored = full

@@ -1,9 +1,11 @@
 -- Every observation of a (xuid, gamertag), with the time the gamertag was seen to be current:
 --   profile (landing.players): fetched_at - the profile service answers with the gamertag as of
 --                              the fetch, so it is the freshest source;
---   tracked player:            added_at - the gamertag the user typed/resolved when adding.
--- Match stats carry no gamertags. (Film highlight events, later, will add observations dated by
--- the match start time, so an old film never overrides a newer profile.)
+--   tracked player:            added_at - the gamertag the user typed/resolved when adding;
+--   film highlight events:     the match's start time - a film records the gamertag the player
+--                              had in that match, so an old film never overrides a newer profile
+--                              or a newer film (start time from the stats, else the history).
+-- Match stats carry no gamertags.
 with
 
 profiles as (
@@ -15,6 +17,41 @@ profiles as (
 tracked as (
 
     select * from {{ ref('stg_halo__tracked_players') }}
+
+),
+
+film_gamertags as (
+
+    -- NUL padding stripped (the decoder stops at the first NUL; this keeps it so), blanks dropped.
+    select distinct
+        match_id,
+        xuid,
+        nullif(trim(replace(gamertag, chr(0), '')), '') as gamertag
+    from {{ ref('int_film_players') }}
+
+),
+
+stats_starts as (
+
+    select match_id, start_time from {{ ref('stg_halo__match_stats') }}
+
+),
+
+history_starts as (
+
+    select match_id, min(start_time) as start_time
+    from {{ ref('stg_halo__match_history') }}
+    group by match_id
+
+),
+
+match_starts as (
+
+    select
+        coalesce(stats_starts.match_id, history_starts.match_id) as match_id,
+        coalesce(stats_starts.start_time, history_starts.start_time) as start_time
+    from stats_starts
+    full outer join history_starts on stats_starts.match_id = history_starts.match_id
 
 ),
 
@@ -39,6 +76,19 @@ observations as (
         2 as source_priority
     from tracked
     where gamertag is not null
+
+    union all
+
+    select
+        film_gamertags.xuid,
+        film_gamertags.gamertag,
+        match_starts.start_time as seen_at,
+        'film' as source,
+        3 as source_priority
+    from film_gamertags
+    inner join match_starts on film_gamertags.match_id = match_starts.match_id
+    where film_gamertags.gamertag is not null
+        and match_starts.start_time is not null
 
 ),
 

@@ -1,0 +1,48 @@
+-- One row per match with a landed highlight-events chunk (film ChunkType 3): the bytes exactly as
+-- downloaded plus the film major version that selects the record layout. Reads the landing
+-- tables directly (the film counterpart of a staging model; no JSON to flatten but the version).
+-- film_major_version = the chunk row's (the ingester copies it from the manifest), else the
+-- manifest's CustomData.FilmMajorVersion. The ingester lands one highlight chunk per match (the
+-- manifest's last chunk); should two ever be landed, the highest chunk_index (the last) is used.
+with
+
+chunks as (
+
+    select * from {{ source('halo', 'film_chunks') }}
+    where chunk_type = 3
+
+),
+
+manifests as (
+
+    select * from {{ source('halo', 'film_manifests') }}
+
+),
+
+latest_chunks as (
+
+    select *
+    from chunks
+    qualify row_number() over (partition by match_id order by chunk_index desc) = 1
+
+),
+
+final as (
+
+    select
+        latest_chunks.match_id,
+        latest_chunks.chunk_index,
+        coalesce(
+            latest_chunks.film_major_version,
+            try_cast(json_extract_string(manifests.payload, '$.CustomData.FilmMajorVersion') as integer)
+        ) as film_major_version,
+        latest_chunks.data,
+        octet_length(latest_chunks.data) as chunk_bytes,
+        latest_chunks.fetched_at,
+        manifests.fetched_at as manifest_fetched_at
+    from latest_chunks
+    left join manifests on latest_chunks.match_id = manifests.match_id
+
+)
+
+select * from final

@@ -1,0 +1,261 @@
+"""Incremental equals full refresh, for the player marts, over random ingest orders.
+
+Each scenario runs the real ingester against the fake API (demo career) in steps and a real
+`dbt build` after each step, then compares every row of fct_player_match_sessions, fct_sessions
+and fct_performance_scores (bookkeeping column dbt_invocation_id aside) with a
+`dbt build --full-refresh` of a copy of the same DuckDB file. The steps, in a random order with
+random sizes per seed:
+
+* partial: a subset of the players, only their newest k matches, skill failing for some matches;
+* late: an "ancient" match that becomes the first of main's first session (its session id
+  changes, every later score changes) and a match slipped between two old ones, then everything;
+* skill: the failing skill payloads land (MMR → rank_perf → that score and every later one);
+* friends: friends declared (by gamertag in any case, by xuid, one unresolvable) between builds;
+* normal (always last): new matches after the newest; the build must write only their rows
+  (rows carrying the build's invocation id) and the sessions they belong to.
+
+Builds select the player marts with everything upstream, but run only the player tests (the
+upstream models' own tests are covered by test_dbt_models.py): about 5 s instead of 10 s each.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.dbt_runner import run_dbt
+from ingest.fake_api import (
+    DEFAULT_TOKEN,
+    Career,
+    CareerSpec,
+    FakeHaloApi,
+    FaultConfig,
+    FaultRule,
+    RunningServer,
+    running,
+)
+from ingest.fake_api.templates import LIFECYCLE_MATCHMADE
+from ingest.tracking import find_tracked, list_tracked, update_friends
+from ingest.warehouse import open_warehouse
+
+try:  # tests/ on sys.path (no tests/__init__.py)
+    from support.ingest_harness import ingest_once
+except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
+    from tests.support.ingest_harness import ingest_once
+
+pytestmark = pytest.mark.dbt
+
+MAIN, NIMBUS, QUILL = "2533274900000042", "2533274911112233", "2535400000004821"
+PLAYERS = (MAIN, NIMBUS, QUILL)
+TABLES = {
+    "fct_player_match_sessions": ("player_xuid", "match_id"),
+    "fct_performance_scores": ("player_xuid", "match_id"),
+    "fct_sessions": ("session_id",),
+}
+BOOKKEEPING = "dbt_invocation_id"
+SELECT = [
+    "--select",
+    "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
+    "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
+    "fqn:marts.player", "fqn:intermediate.player", "path:tests/dbt/player_*",
+    "--indirect-selection", "empty",
+]
+MIDDLE_STEPS = ("late", "skill", "friends")
+
+
+@dataclass
+class Build:
+    returncode: int
+    invocation_id: str
+    statuses: dict[str, str]
+    output: str
+
+
+class Scenario:
+    def __init__(self, root: Path, server: RunningServer, rng: random.Random) -> None:
+        self.root, self.server, self.rng = root, server, rng
+        self.db = root / "halo.duckdb"
+        self.builds = 0
+        self.late_done = False
+        history = server.api.career.history(int(MAIN))  # newest first
+        self.main_history = history
+        self.window = rng.randint(8, 20)  # the partial ingests' --max-matches
+        matchmade = [m.match_id for m in history[:30]
+                     if server.api.career.template(m).lifecycle_mode == LIFECYCLE_MATCHMADE]
+        self.skill_failing = rng.sample(matchmade, 3)
+        self.subset = [MAIN, *rng.sample([NIMBUS, QUILL], rng.randint(0, 2))]
+
+    # -- steps -------------------------------------------------------------------------------
+    def ingest(self, players: list[str], max_matches: int | None) -> None:
+        outcome = ingest_once(self.server, self.db, players, max_matches=max_matches)
+        # A skill payload failing on purpose makes the run report failures (non-zero exit);
+        # anything else failing is a broken scenario.
+        assert outcome.code in (0, 1), outcome.err[-2000:]
+
+    def partial(self) -> None:
+        rules = tuple(FaultRule("status", status=500, endpoint="skill", path_regex=m)
+                      for m in self.skill_failing)
+        self.server.set_faults(FaultConfig(rules=rules))
+        self.ingest(self.subset, self.window)
+
+    def late(self) -> None:
+        earliest = min(m.start_ms for m in self.main_history)
+        # 30 min before main's very first match: it becomes that session's first match.
+        self.server.add_match(MAIN, start=_at(earliest - 30 * 60_000))
+        # 3 min after the 8th newest: slips into an old session (with or without a friend).
+        eighth = self.main_history[7].start_ms
+        mates = self.rng.choice([[], [NIMBUS]])
+        self.server.add_match(MAIN, teammates=mates, start=_at(eighth + 3 * 60_000))
+        # main's last listing stopped at --max-matches, so this one pages to the end.
+        self.ingest(list(PLAYERS), None)
+        self.late_done = True
+
+    def skill(self) -> None:
+        self.server.set_faults(FaultConfig())
+        # Before "late", keep the partial window so main's listing stays incomplete (and "late"
+        # pages back to the ancient match); the failed skill fetches in it are retried. After
+        # "late", every listed match is retried.
+        self.ingest(self.subset, None if self.late_done else self.window)
+
+    def friends(self) -> None:
+        con = open_warehouse(self.db)
+        try:
+            declared = self.rng.choice([
+                ["nimbus crow", QUILL],
+                ["NIMBUS CROW"],
+                [NIMBUS, "quill#4821", "NoSuchSpartan"],
+            ])
+            update_friends(con, find_tracked(con, MAIN), add=declared, remove=[], clear=True)
+            tracked = {p.xuid for p in list_tracked(con)}
+            if NIMBUS in tracked:
+                update_friends(con, find_tracked(con, NIMBUS), add=[MAIN], remove=[], clear=True)
+        finally:
+            con.close()
+
+    def normal(self) -> list[str]:
+        """New matches after the newest: main alone, and main with Nimbus when Nimbus has
+        declared friends (a top-2 player's friend set could move with any new match)."""
+        con = open_warehouse(self.db)
+        try:
+            nimbus_declared = any(p.xuid == NIMBUS and p.friends for p in list_tracked(con))
+        finally:
+            con.close()
+        new = [self.server.add_match(MAIN)]
+        if nimbus_declared:
+            new.append(self.server.add_match(MAIN, teammates=[NIMBUS]))
+        self.ingest(list(PLAYERS), None)
+        return new
+
+    # -- dbt ---------------------------------------------------------------------------------
+    def build(self, db: Path | None = None, *extra: str) -> Build:
+        self.builds += 1
+        target = self.root / f"target_{self.builds}"
+        result = run_dbt(["build", *SELECT, *extra], db or self.db, target_path=target,
+                         log_path=self.root / "logs")
+        data = json.loads((target / "run_results.json").read_text())
+        statuses = {r["unique_id"]: r["status"] for r in data["results"]}
+        build = Build(result.returncode, data["metadata"]["invocation_id"], statuses, result.output)
+        bad = {uid: s for uid, s in statuses.items() if s not in ("success", "pass", "warn")}
+        assert build.returncode == 0 and not bad, (bad, build.output[-3000:])
+        return build
+
+
+def _at(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def table_rows(db: Path, table: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        keys = ", ".join(TABLES[table])
+        return con.execute(
+            f"select * exclude ({BOOKKEEPING}) from main.{table} order by {keys}"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def written_by(db: Path, table: str, invocation_id: str) -> set[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        keys = ", ".join(TABLES[table])
+        return set(con.execute(
+            f"select {keys} from main.{table} where {BOOKKEEPING} = ?", [invocation_id]
+        ).fetchall())
+    finally:
+        con.close()
+
+
+def session_ids_of(db: Path, rows: set[tuple]) -> set[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = con.execute(
+            "select player_xuid, match_id, session_id from main.fct_player_match_sessions"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(sid,) for player, match, sid in got if (player, match) in rows}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    api = FakeHaloApi(Career(CareerSpec.demo()), token=DEFAULT_TOKEN)
+    with running(api) as server:
+        scenario = Scenario(tmp_path, server, rng)
+        middle = rng.sample(MIDDLE_STEPS, len(MIDDLE_STEPS))
+        print(f"\nseed {seed}: players {scenario.subset}, window {scenario.window}, "
+              f"skill failing {len(scenario.skill_failing)}, then {middle} and normal")
+
+        scenario.partial()
+        scenario.build()
+        for step in middle:
+            getattr(scenario, step)()
+            scenario.build()
+
+        new_matches = scenario.normal()
+        last = scenario.build()
+
+    # The normal case touches only the new rows, and only the sessions holding them.
+    con = duckdb.connect(str(scenario.db), read_only=True)
+    try:
+        tracked = {r[0] for r in con.execute("select xuid from landing.tracked_players").fetchall()}
+        new_rows = {
+            (xuid, match_id)
+            for xuid, match_id in con.execute(
+                "select xuid, match_id from main.fct_match_players where match_id in "
+                f"({', '.join('?' for _ in new_matches)})", new_matches
+            ).fetchall()
+            if xuid in tracked
+        }
+    finally:
+        con.close()
+    assert new_rows and {p for p, _ in new_rows} >= {MAIN}
+    for table in ("fct_player_match_sessions", "fct_performance_scores"):
+        assert written_by(scenario.db, table, last.invocation_id) == new_rows, table
+    assert written_by(scenario.db, "fct_sessions", last.invocation_id) == session_ids_of(
+        scenario.db, new_rows)
+
+    # Every row equals a full refresh of a copy of the same file.
+    copy = tmp_path / "halo_full.duckdb"
+    shutil.copy(scenario.db, copy)
+    wal = scenario.db.with_name(scenario.db.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    scenario.build(copy, "--full-refresh")
+    for table in TABLES:
+        incremental, full = table_rows(scenario.db, table), table_rows(copy, table)
+        assert len(incremental) == len(full), table
+        diff = [(a, b) for a, b in zip(incremental, full, strict=True) if a != b]
+        assert not diff, (table, diff[:3])
+    # Non-trivial: the late matches, the friends and the scores all made it in.
+    sessions = table_rows(scenario.db, "fct_player_match_sessions")
+    assert len(sessions) >= 119 + 2
+    assert any(row[7] == "declared" for row in sessions)  # friends_mode
