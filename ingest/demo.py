@@ -29,6 +29,10 @@ HEADLINE_QUERIES = {
     "player rows": "select count(*) from main.fct_match_players",
     "medals awarded": "select coalesce(sum(medal_count), 0) from main.fct_medals",
     "players with a gamertag": "select count(*) from main.dim_players where gamertag is not null",
+    "film events": "select count(*) from main.fct_film_events",
+    "paired kills": "select count(*) from main.fct_killer_victim_pairs",
+    "sessions": "select count(*) from main.fct_sessions",
+    "scored matches": "select count(performance_score) from main.fct_performance_scores",
 }
 
 

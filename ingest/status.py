@@ -1,7 +1,9 @@
 """`halo status`: per tracked player and data type, what is complete, missing, and why.
 
-It reads ``landing.match_payload_status``, the same view the ingester uses to decide what to fetch
-and the dbt completeness tests use to decide what is an unexplained gap, so the three agree.
+It reads ``main.fct_match_completeness`` (a dbt view over ``landing.match_payload_status`` and the
+marts), the same view the dbt test ``assert_every_gap_explained`` reads; before the first
+``dbt build`` it falls back to ``landing.match_payload_status`` alone, which is also what the
+ingester fetches from, so "to fetch" always agrees with what the next ``halo ingest`` will do.
 """
 
 from __future__ import annotations
@@ -21,74 +23,92 @@ DATA_TYPES = {
     "match_skill": "skill",
     "film_manifest": "film manifest",
     "film_chunk": "film highlights",
+    "match_players": "→ players & medals",
+    "film_events": "→ film events & pairs",
+    "session": "→ sessions",
+    "performance_score": "→ performance score",
 }
+
+# Payload-level statuses as fct_match_completeness names them.
+PAYLOAD_ONLY_SQL = """
+select
+    history.player_xuid, history.match_id, status.endpoint as data_type,
+    case status.status
+        when 'landed' then 'complete' when 'not_applicable' then 'not_applicable'
+        when 'failed_terminal' then 'explained' when 'failed' then 'retrying' else 'missing'
+    end as status,
+    case when status.status in ('failed', 'failed_terminal')
+         then coalesce('HTTP ' || status.http_status, status.error, 'failed') end as reason
+from landing.match_history as history
+join landing.tracked_players as tracked on tracked.xuid = history.player_xuid
+join landing.match_payload_status as status on status.match_id = history.match_id
+"""
+
+SUMMARY_SQL = """
+with rows as ({rows}),
+reasons as (
+    select player_xuid, data_type, string_agg(reason || ' ×' || n, ', ' order by n desc, reason) as reasons
+    from (select player_xuid, data_type, reason, count(*) as n from rows
+          where reason is not null and status in ('explained', 'retrying') group by all)
+    group by all
+)
+select
+    rows.player_xuid, any_value(tracked.gamertag), rows.data_type,
+    count(*),
+    count(*) filter (where status = 'complete'),
+    count(*) filter (where status = 'missing'),
+    count(*) filter (where status = 'retrying'),
+    count(*) filter (where status = 'explained'),
+    count(*) filter (where status = 'not_applicable'),
+    count(*) filter (where status = 'needs_build'),
+    any_value(reasons.reasons)
+from rows
+join landing.tracked_players as tracked on tracked.xuid = rows.player_xuid
+left join reasons using (player_xuid, data_type)
+group by rows.player_xuid, rows.data_type
+"""
 
 
 @dataclass
 class StatusRow:
     player_xuid: str
     gamertag: str | None
-    endpoint: str
+    data_type: str
     listed: int
-    landed: int
+    complete: int
     missing: int
-    failed: int
-    failed_terminal: int
+    retrying: int
+    explained: int
     not_applicable: int
+    needs_build: int
     reasons: str | None
 
     @property
+    def endpoint(self) -> str:
+        return self.data_type
+
+    @property
     def to_fetch(self) -> int:
-        """What the next `halo ingest` will ask for."""
-        return self.missing + self.failed
-
-
-STATUS_SQL = """
-with mine as (
-    select tracked.xuid as player_xuid, tracked.gamertag, history.match_id
-    from landing.tracked_players as tracked
-    join landing.match_history as history on history.player_xuid = tracked.xuid
-),
-joined as (
-    select mine.player_xuid, mine.gamertag, status.*
-    from mine join landing.match_payload_status as status using (match_id)
-),
-reasons as (
-    select player_xuid, endpoint,
-           string_agg(coalesce('HTTP ' || http_status, error, 'unknown') || ' ×' || n, ', '
-                      order by n desc) as reasons
-    from (
-        select player_xuid, endpoint, http_status,
-               case when http_status is null then error end as error, count(*) as n
-        from joined where status in ('failed', 'failed_terminal')
-        group by all
-    )
-    group by all
-)
-select
-    joined.player_xuid, any_value(joined.gamertag), joined.endpoint,
-    count(*) as listed,
-    count(*) filter (where status = 'landed'),
-    count(*) filter (where status = 'missing'),
-    count(*) filter (where status = 'failed'),
-    count(*) filter (where status = 'failed_terminal'),
-    count(*) filter (where status = 'not_applicable'),
-    any_value(reasons.reasons)
-from joined
-left join reasons using (player_xuid, endpoint)
-group by joined.player_xuid, joined.endpoint
-order by 2, joined.player_xuid, joined.endpoint
-"""
+        """What the next `halo ingest` will ask for (payload types only)."""
+        return self.missing + self.retrying
 
 
 def status_rows(con: duckdb.DuckDBPyConnection, players: list[str] | None = None) -> list[StatusRow]:
-    rows = [StatusRow(*r) for r in con.execute(STATUS_SQL).fetchall()]
+    try:
+        rows = con.execute(SUMMARY_SQL.format(rows="select * from main.fct_match_completeness")).fetchall()
+    except duckdb.CatalogException:
+        rows = con.execute(SUMMARY_SQL.format(rows=PAYLOAD_ONLY_SQL)).fetchall()  # no dbt build yet
+    order = list(DATA_TYPES)
+    result = sorted(
+        (StatusRow(*r) for r in rows),
+        key=lambda r: (r.gamertag or "", r.player_xuid, order.index(r.data_type) if r.data_type in order else 99),
+    )
     if players:
         specs = [parse_player_spec(p) for p in players]
         wanted_xuids = {s.xuid for s in specs if s.xuid}
         wanted_tags = {s.gamertag.casefold() for s in specs if s.gamertag}
-        rows = [r for r in rows if r.player_xuid in wanted_xuids or (r.gamertag or "").casefold() in wanted_tags]
-    return rows
+        result = [r for r in result if r.player_xuid in wanted_xuids or (r.gamertag or "").casefold() in wanted_tags]
+    return result
 
 
 def print_status(console: Console, db_path: Path, players: list[str]) -> None:
@@ -102,12 +122,16 @@ def print_status(console: Console, db_path: Path, players: list[str]) -> None:
         console.print("no listed matches yet" + ("" if tracked and tracked[0] else ": no tracked players"))
         return
     table = Table(title=f"warehouse {db_path}")
-    for header in ("player", "data", "listed", "complete", "to fetch", "failed (explained)", "n/a", "why"):
+    for header in ("player", "data", "listed", "complete", "to fetch", "needs build", "explained", "n/a", "why"):
         table.add_column(header, justify="left" if header in ("player", "data", "why") else "right")
     for row in rows:
         table.add_row(
-            row.gamertag or row.player_xuid, DATA_TYPES.get(row.endpoint, row.endpoint),
-            str(row.listed), str(row.landed), str(row.to_fetch), str(row.failed_terminal),
-            str(row.not_applicable), row.reasons or "",
+            row.gamertag or row.player_xuid, DATA_TYPES.get(row.data_type, row.data_type),
+            str(row.listed), str(row.complete),
+            str(row.to_fetch) if row.data_type in ("match_stats", "match_skill", "film_manifest", "film_chunk") else "",
+            str(row.needs_build) if row.needs_build else "",
+            str(row.explained), str(row.not_applicable), row.reasons or "",
         )
     console.print(table)
+    if any(r.needs_build for r in rows):
+        console.print("some landed data is not in the marts yet: run `halo build`")

@@ -24,12 +24,21 @@ def build(db: Path, tmp: Path) -> str:
     return json.loads((tmp / "target" / "run_results.json").read_text())["metadata"]["invocation_id"]
 
 
-def to_fetch(db: Path) -> dict[str, int]:
+def status_rows_of(db: Path) -> list:
     con = open_warehouse(db, read_only=True)
     try:
-        return {r.endpoint: r.to_fetch for r in status_rows(con)}
+        return status_rows(con)
     finally:
         con.close()
+
+
+def to_fetch(db: Path) -> dict[str, int]:
+    """Per payload type, what `halo status` says the next ingest will fetch (all players)."""
+    totals: dict[str, int] = {}
+    for row in status_rows_of(db):
+        if row.data_type in STATUS_TO_SERVER:
+            totals[row.data_type] = totals.get(row.data_type, 0) + row.to_fetch
+    return totals
 
 
 def test_skill_that_failed_is_refetched_alone_and_filled_by_the_next_build(tmp_path: Path) -> None:
@@ -58,7 +67,11 @@ def test_skill_that_failed_is_refetched_alone_and_filled_by_the_next_build(tmp_p
         assert fetched["stats"] == 0 and fetched["skill"] == 2
         assert sum(to_fetch(db).values()) == 0
 
+    # Landed but not built yet: `halo status` says so for exactly those two matches.
+    needs_build = {r.data_type: r.needs_build for r in status_rows_of(db) if r.player_xuid == DEMO_MAIN}
+    assert needs_build["match_players"] == 2
     second = build(db, tmp_path / "b2")
+    assert sum(r.needs_build + r.missing for r in status_rows_of(db)) == 0
     for match_id in (late, also_late):
         humans = scalar(db, "select count(*) from main.fct_match_players where match_id = ? and xuid is not null", [match_id])
         with_skill = scalar(db, "select count(*) from main.fct_match_players where match_id = ? and team_mmr is not null", [match_id])

@@ -167,6 +167,9 @@ def build_fixture_warehouse(path: Path) -> FixtureWarehouse:
             if item["MatchInfo"].get("LifecycleMode") == 3 and match_id not in fw.skill:
                 fw.explained.append(("match_skill", match_id))
                 writer.attempt("match_skill", match_id, outcome="not_found", http_status=404, terminal=True)
+            # No recorded film for these matches: the films expired, as real old films do.
+            fw.explained.append(("film_manifest", match_id))
+            writer.attempt("film_manifest", match_id, outcome="not_found", http_status=404, terminal=True)
 
     add_tracked_player(path, TRACKED_XUID, TRACKED_GAMERTAG)
     return fw
