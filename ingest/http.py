@@ -159,12 +159,14 @@ class HaloHttp:
     async def _send(
         self, host: str, url: str, params: Mapping[str, str | Sequence[str]] | None
     ) -> tuple[httpx.Response, dict[str, str]]:
+        pacer = self.pacing.for_host(host)
         async with self._host_semaphore(host):
-            await self.pacing.for_host(host).wait_turn()
+            await pacer.wait_turn()
             async with self._global:
                 self.counters.sent += 1
                 self.counters.by_host[host] = self.counters.by_host.get(host, 0) + 1
                 headers = await self.tokens.headers()
+                pacer.sent()  # waiting for a global slot or a token may have made this one late
                 response = await self._client.get(self.mapper.map(url), params=params, headers=headers)
                 return response, headers
 

@@ -4,6 +4,10 @@ One rule for every landing write: rows are buffered in memory and committed toge
 transaction, every ``batch_size`` rows or ``max_delay_s`` seconds, and on ``flush()``/``close()``.
 A crash loses at most the rows of the batch in flight; a replayed payload overwrites its own row
 (upsert on the table's key), so re-landing is idempotent.
+
+A batch goes in as one Arrow table per landing table (``insert ... select ... on conflict``): a
+flush runs on the ingester's event loop, and row-by-row ``executemany`` held it for ~50-90 ms per
+batch of realistic payloads (see BENCHMARKS.md, landing write rate).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 # table -> (columns, key columns). The insert upserts on the key: a re-fetch replaces the payload
 # and moves fetched_at forward, which is what the incremental dbt models key on.
@@ -41,18 +46,59 @@ _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# Arrow types of the landing columns: explicit, so a batch whose column is all NULL (e.g. no
+# http_status) still has the column's type rather than Arrow's null type.
+_TS = pa.timestamp("us", tz="UTC")
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "player_xuid": pa.string(), "match_id": pa.string(), "payload": pa.string(), "fetched_at": _TS,
+    "requested_xuids": pa.list_(pa.string()), "chunk_index": pa.int32(), "chunk_type": pa.int32(),
+    "film_major_version": pa.int32(), "data": pa.binary(), "asset_kind": pa.string(),
+    "asset_id": pa.string(), "version_id": pa.string(), "xuid": pa.string(), "endpoint": pa.string(),
+    "key": pa.string(), "attempted_at": _TS, "http_status": pa.int32(), "error": pa.string(),
+    "attempts": pa.int32(), "outcome": pa.string(), "terminal": pa.bool_(), "run_id": pa.string(),
+}
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _insert_sql(table: str) -> str:
+def _upsert_clause(table: str) -> str:
     columns, key = _TABLES[table]
+    if not key:
+        return ""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return f" on conflict ({', '.join(key)}) do update set {updates}"
+
+
+def _insert_sql(table: str) -> str:
+    """The one-row parameterised upsert (executemany form; kept for callers and the benchmark)."""
+    columns, _ = _TABLES[table]
     placeholders = ", ".join("?" for _ in columns)
-    sql = f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders})"
+    return f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders}){_upsert_clause(table)}"
+
+
+def _insert_batch(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Upsert ``rows`` with one statement over an Arrow table (inside the caller's transaction)."""
+    columns, key = _TABLES[table]
     if key:
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-        sql += f" on conflict ({', '.join(key)}) do update set {updates}"
-    return sql
+        # One statement may not update a row twice: the last write of a key wins, as it would
+        # row by row.
+        at = [columns.index(k) for k in key]
+        rows = list({tuple(row[i] for i in at): row for row in rows}.values())
+    batch = pa.table(
+        [pa.array([row[i] for row in rows], type=_ARROW_TYPES[c]) for i, c in enumerate(columns)],
+        names=list(columns),
+    )
+    name = f"landing_batch_{table}"
+    con.register(name, batch)
+    try:
+        con.execute(
+            f"insert into landing.{table} ({', '.join(columns)}) "
+            f"select {', '.join(columns)} from {name}{_upsert_clause(table)}"
+        )
+    finally:
+        con.unregister(name)
 
 
 @dataclass
@@ -137,7 +183,7 @@ class LandingWriter:
         self.con.execute("begin transaction")
         try:
             for table, rows in pending.items():
-                self.con.executemany(_insert_sql(table), rows)
+                _insert_batch(self.con, table, rows)
             self.con.execute("commit")
         except BaseException:
             self.con.execute("rollback")

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per player per match: every PlayerTeamStats entry of the player summed (a player who
 -- switched teams has one entry per team; the first entry alone under-counts). Derived rates are
 -- recomputed from the sums rather than taken from one entry:
@@ -14,6 +22,8 @@ with
 entries as (
 
     select * from {{ ref('stg_halo__match_player_team_stats') }}
+    -- A table, built per match from its landed stats payload only (see halo_incremental.sql).
+    {{ halo_landed_since_last_build('fetched_at', 'stats_fetched_at') }}
 
 ),
 

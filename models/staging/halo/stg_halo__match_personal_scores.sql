@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per player x PlayerTeamStats entry x CoreStats.PersonalScores[] item of a /stats payload, as listed
 -- (counts not yet summed over a player's entries; zero counts kept).
 with
@@ -5,6 +13,7 @@ with
 source as (
 
     select * from {{ source('halo', 'match_stats') }}
+    {{ halo_landed_since_last_build() }}
 
 ),
 
@@ -23,10 +32,8 @@ players as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
-        player_rows.player,
-        player_rows.player_index
+        {{ halo_unnest_with_position('unpacked.players', 'player', 'player_index') }}
     from unpacked
-    cross join unnest(unpacked.players) with ordinality as player_rows(player, player_index)
 
 ),
 
@@ -34,10 +41,8 @@ entries as (
 
     select
         players.*,
-        entry_rows.entry,
-        entry_rows.entry_index
+        {{ halo_unnest_with_position('players.player.PlayerTeamStats', 'entry', 'entry_index') }}
     from players
-    cross join unnest(players.player.PlayerTeamStats) with ordinality as entry_rows(entry, entry_index)
 
 ),
 
@@ -45,10 +50,8 @@ awards as (
 
     select
         entries.*,
-        award_rows.award,
-        award_rows.award_index
+        {{ halo_unnest_with_position('entries.entry.Stats.CoreStats.PersonalScores', 'award', 'award_index') }}
     from entries
-    cross join unnest(entries.entry.Stats.CoreStats.PersonalScores) with ordinality as award_rows(award, award_index)
 
 ),
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per Players[] entry x PlayerTeamStats[] entry of a /stats payload (a player who switched
 -- teams has one row per team). A player with no PlayerTeamStats entry still gets one row, with a
 -- NULL entry_index and NULL stats, so no player is ever dropped.
@@ -6,6 +14,7 @@ with
 source as (
 
     select * from {{ source('halo', 'match_stats') }}
+    {{ halo_landed_since_last_build() }}
 
 ),
 
@@ -24,10 +33,8 @@ players as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
-        player_rows.player,
-        player_rows.player_index
+        {{ halo_unnest_with_position('unpacked.players', 'player', 'player_index') }}
     from unpacked
-    cross join unnest(unpacked.players) with ordinality as player_rows(player, player_index)
 
 ),
 
@@ -35,15 +42,12 @@ entries as (
 
     select
         players.*,
-        entry_rows.entry,
-        case when entry_rows.entry is not null then entry_rows.entry_index end as entry_index
+        {{ halo_unnest_with_position(
+            'case when coalesce(len(players.player.PlayerTeamStats), 0) = 0 then [null]
+                else players.player.PlayerTeamStats end',
+            'entry', 'entry_position'
+        ) }}
     from players
-    cross join unnest(
-        case
-            when coalesce(len(players.player.PlayerTeamStats), 0) = 0 then [null]
-            else players.player.PlayerTeamStats
-        end
-    ) with ordinality as entry_rows(entry, entry_index)
 
 ),
 
@@ -52,7 +56,7 @@ final as (
     select
         match_id,
         cast(player_index as integer) as player_index,
-        cast(entry_index as integer) as entry_index,
+        cast(case when entry is not null then entry_position end as integer) as entry_index,
         player.PlayerId as player_id,
         {{ halo_xuid('player.PlayerId') }} as xuid,
         player.PlayerType as player_type,

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per (match, player) of a /skill payload: every xuid the call requested plus every
 -- Value[] entry it answered (normally the same set). Unanswered requests have is_answered = false
 -- and NULL skill fields; every key of Result is optional and may be NULL.
@@ -6,6 +14,7 @@ with
 source as (
 
     select * from {{ source('halo', 'match_skill') }}
+    {{ halo_landed_since_last_build() }}
 
 ),
 
@@ -20,28 +29,43 @@ unpacked as (
 
 ),
 
-answered as (
+answer_rows as (
 
     select
         unpacked.match_id,
         unpacked.fetched_at,
-        answer_rows.answer,
-        answer_rows.answer_index,
-        {{ halo_xuid('answer_rows.answer.Id') }} as xuid
+        {{ halo_unnest_with_position('unpacked.answers', 'answer', 'answer_index') }}
     from unpacked
-    cross join unnest(unpacked.answers) with ordinality as answer_rows(answer, answer_index)
+
+),
+
+answered as (
+
+    select
+        answer_rows.*,
+        {{ halo_xuid('answer_rows.answer.Id') }} as xuid
+    from answer_rows
+
+),
+
+requested_rows as (
+
+    select
+        unpacked.match_id,
+        unpacked.fetched_at,
+        unnest(unpacked.requested_xuids) as requested_xuid
+    from unpacked
 
 ),
 
 requested as (
 
     select distinct
-        unpacked.match_id,
-        unpacked.fetched_at,
+        requested_rows.match_id,
+        requested_rows.fetched_at,
         -- The ingester may store `xuid(...)` or bare digits: keep the digits.
         coalesce({{ halo_xuid('requested_rows.requested_xuid') }}, requested_rows.requested_xuid) as xuid
-    from unpacked
-    cross join unnest(unpacked.requested_xuids) as requested_rows(requested_xuid)
+    from requested_rows
 
 ),
 

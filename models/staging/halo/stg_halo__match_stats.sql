@@ -1,9 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per match: the typed MatchInfo of the /stats payload.
 with
 
 source as (
 
     select * from {{ source('halo', 'match_stats') }}
+    {{ halo_landed_since_last_build() }}
 
 ),
 

@@ -1,9 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='match_id',
+        on_schema_change='fail'
+    )
+}}
 -- One row per Teams[] entry of a /stats payload (none when TeamsEnabled is false).
 with
 
 source as (
 
     select * from {{ source('halo', 'match_stats') }}
+    {{ halo_landed_since_last_build() }}
 
 ),
 
@@ -22,10 +31,8 @@ teams as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
-        team_rows.team,
-        team_rows.team_index
+        {{ halo_unnest_with_position('unpacked.teams', 'team', 'team_index') }}
     from unpacked
-    cross join unnest(unpacked.teams) with ordinality as team_rows(team, team_index)
 
 ),
 

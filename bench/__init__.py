@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): heavy, never part of ``make test``; results in bench/results."""

@@ -1,0 +1,235 @@
+"""``dbt build`` / ``dbt run`` at 1k, 10k and 50k matches (8 tracked players, ~8 humans a match).
+
+Per size, on a copy of a synthetic warehouse (``bench.synth``; cached between runs under
+``$HALO_BENCH_CACHE``, default /tmp/halo-bench-cache, keyed by the generator's sources) holding
+the career minus its newest 50 matches:
+
+1. ``dbt build --full-refresh``  (seeds, every model from scratch, every test)
+2. ``dbt run --full-refresh``    (models only)
+3. land the next 25 matches, ``dbt run``    (incremental run)
+4. land the last 25 matches, ``dbt build``  (incremental build: what a sync runs)
+
+Each step: wall time of the whole process (dbt's ~3 s start-up included), peak RSS
+(``/usr/bin/time -v``), and per-node times from ``run_results.json``. One dbt invocation per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, machine, run_measured, write_result
+from bench.synth import build_landing, land_matches
+from ingest.fake_api import CareerSpec, FakeHaloApi
+from ingest.fake_api.schedule import MatchMeta
+from ingest.landing import connect
+
+PLAYERS = 8
+SEED = 7
+BATCH = 25
+SIZES = (1_000, 10_000, 50_000)
+# A full-size highlight chunk is ~270 KB: 50k matches would land ~11k of them (~3 GB). Films expire
+# on the real service, so a backfilled warehouse holds the recent ones: the newest 2,000 here
+# (all of them up to ~10k matches; see bench/synth.py).
+FILM_LIMIT = 2_000
+IN_PROGRESS = ("path:models/marts/film", "path:models/intermediate/film",
+               "path:models/marts/player", "path:models/intermediate/player")
+CACHE = Path(os.environ.get("HALO_BENCH_CACHE", "/tmp/halo-bench-cache"))
+# The dbt project measured: this checkout, or a patched copy (to measure a proposed change).
+PROJECT = Path(os.environ.get("HALO_BENCH_PROJECT", ROOT))
+GENERATOR_SOURCES = ("bench/synth.py", "ingest/landing.py", "ingest/fake_api", "analytics/film_rewrite.py",
+                     "analytics/film_decode.py", "fixtures/halo")
+
+
+def generator_hash() -> str:
+    digest = hashlib.sha1()
+    for entry in GENERATOR_SOURCES:
+        path = ROOT / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(ROOT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class Prepared:
+    base: Path
+    api: FakeHaloApi
+    batches: list[list[MatchMeta]]
+    films: set[str]
+    generate_s: float | None  # None: taken from the cache
+    load: dict[str, Any] | None
+
+
+def prepare(matches: int) -> Prepared:
+    from bench.synth import film_matches, split_newest
+    from ingest.fake_api import Career
+
+    spec = CareerSpec.scale(PLAYERS, matches, SEED)
+    film_limit = FILM_LIMIT
+    name = f"landing-{PLAYERS}p-{matches}m-s{SEED}-f{film_limit}-{generator_hash()}.duckdb"
+    base = CACHE / name
+    if base.exists():
+        api = FakeHaloApi(Career(spec))
+        _, batches = split_newest(api.career, (BATCH, BATCH))
+        return Prepared(base, api, batches, film_matches(api.career, film_limit), None, None)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob(f"landing-{PLAYERS}p-{matches}m-*"):
+        stale.unlink()  # an older generator's file: never reused
+    started = time.perf_counter()
+    partial = base.with_suffix(".partial")
+    report, api, batches = build_landing(partial, spec, hold_back=(BATCH, BATCH), film_limit=film_limit)
+    partial.rename(base)
+    return Prepared(base, api, batches, film_matches(api.career, film_limit), time.perf_counter() - started,
+                    report.__dict__)
+
+
+def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
+    env = {**os.environ, "HALO_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    # The target directory is kept between the steps of a size (partial parsing, as for a user's
+    # repeated builds); only the previous step's results go.
+    (target / "run_results.json").unlink(missing_ok=True)
+    command = [str(ROOT / ".venv/bin/dbt"), *args, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
+               "--target-path", str(target), "--log-path", str(target / "logs")]
+    measured = run_measured(command, env=env, cwd=PROJECT)
+    results_file = target / "run_results.json"
+    nodes: list[dict[str, Any]] = []
+    dbt_elapsed = None
+    if results_file.exists():
+        data = json.loads(results_file.read_text())
+        dbt_elapsed = data.get("elapsed_time")
+        nodes = [
+            {"node": r["unique_id"], "status": r["status"], "seconds": round(r["execution_time"], 3),
+             "message": (r.get("message") or "")[:300] if r["status"] in ("error", "fail") else None}
+            for r in data["results"]
+        ]
+    manifest = target / "manifest.json"
+    paths = {}
+    if manifest.exists():
+        paths = {uid: node.get("original_file_path") for uid, node in json.loads(manifest.read_text())["nodes"].items()}
+    for n in nodes:
+        if n["status"] in ("error", "fail"):
+            n["path"] = paths.get(n["node"])
+    statuses = Counter(f"{n['node'].split('.')[0]}:{n['status']}" for n in nodes)
+    seconds = Counter()
+    for n in nodes:
+        seconds[n["node"].split(".")[0]] += n["seconds"]
+    models = sorted((n for n in nodes if n["node"].startswith("model.")), key=lambda n: -n["seconds"])
+    tests = sorted((n for n in nodes if n["node"].startswith("test.")), key=lambda n: -n["seconds"])
+    return {
+        "args": args,
+        "returncode": measured.returncode,
+        "wall_s": round(measured.wall_s, 2),
+        "dbt_elapsed_s": round(dbt_elapsed, 2) if dbt_elapsed is not None else None,
+        "peak_rss_mb": round(measured.peak_rss_mb),
+        "statuses": dict(sorted(statuses.items())),
+        "seconds_by_kind": {k: round(v, 2) for k, v in sorted(seconds.items())},
+        "models": [{k: v for k, v in n.items() if v is not None} for n in models],
+        "slowest_tests": [{k: v for k, v in n.items() if v is not None} for n in tests[:10]],
+        "errors": [n for n in nodes if n["status"] in ("error", "fail")],
+        "tail": measured.stdout[-1500:] if measured.returncode else "",
+    }
+
+
+def land_batch(db: Path, prepared: Prepared, batch: list[MatchMeta]) -> float:
+    started = time.perf_counter()
+    con = connect(db)
+    try:
+        land_matches(con, prepared.api, batch, films=prepared.films, workers=1)
+    finally:
+        con.close()
+    return time.perf_counter() - started
+
+
+def size_point(matches: int, exclude: list[str], work: Path, steps: tuple[str, ...]) -> dict[str, Any]:
+    prepared = prepare(matches)
+    db = work / f"bench-{matches}.duckdb"
+    shutil.copyfile(prepared.base, db)
+    select = ["--exclude", *exclude] if exclude else []
+    point: dict[str, Any] = {
+        "matches": matches,
+        "landed_matches_before_increments": matches - 2 * BATCH,
+        "films": len(prepared.films),
+        "generate_s": round(prepared.generate_s, 1) if prepared.generate_s is not None else "cached",
+        "load": prepared.load,
+        "db_mb_landing": round(prepared.base.stat().st_size / 1e6),
+        "exclude": exclude,
+    }
+    target = work / f"target-{matches}"
+    if "full_build" in steps:
+        point["full_build"] = dbt(["build", "--full-refresh", *select], db, target)
+    if "full_run" in steps:
+        point["full_run"] = dbt(["run", "--full-refresh", *select], db, target)
+    if "incremental_run" in steps:
+        point["land_batch_1_s"] = round(land_batch(db, prepared, prepared.batches[0]), 2)
+        point["incremental_run"] = dbt(["run", *select], db, target)
+    if "incremental_build" in steps:
+        point["land_batch_2_s"] = round(land_batch(db, prepared, prepared.batches[1]), 2)
+        point["incremental_build"] = dbt(["build", *select], db, target)
+    point["db_mb_after"] = round(db.stat().st_size / 1e6)
+    db.unlink()
+    return point
+
+
+def failed_in_progress(step: dict[str, Any]) -> bool:
+    """A model of the in-progress folders (film, player) errored."""
+    folders = tuple(f"{p.removeprefix('path:')}/" for p in IN_PROGRESS)
+    return any(
+        e["node"].startswith("model.") and (e.get("path") or "").startswith(folders)
+        for e in step.get("errors", [])
+    )
+
+
+def run(sizes: tuple[int, ...] = SIZES, steps: tuple[str, ...] = ("full_build", "full_run", "incremental_run",
+        "incremental_build"), exclude: list[str] | None = None) -> dict[str, Any]:
+    points = []
+    with tempfile.TemporaryDirectory(prefix="halo-bench-dbt-") as tmp:
+        work = Path(tmp)
+        chosen = list(exclude or [])
+        for matches in sizes:
+            point = size_point(matches, chosen, work, steps)
+            if not chosen and exclude is None and failed_in_progress(point.get("full_build", {})):
+                # The film/player folders are in progress: measure the core without them (said so).
+                chosen = list(IN_PROGRESS)
+                point = {"whole_project_attempt": point, **size_point(matches, chosen, work, steps)}
+            points.append(point)
+            print(json.dumps(summary_line(point)), file=sys.stderr, flush=True)
+    return {"machine": machine(), "players": PLAYERS, "seed": SEED, "batch": BATCH, "points": points}
+
+
+def summary_line(point: dict[str, Any]) -> dict[str, Any]:
+    line: dict[str, Any] = {"matches": point["matches"]}
+    for step in ("full_build", "full_run", "incremental_run", "incremental_build"):
+        if step in point:
+            line[step] = (point[step]["wall_s"], point[step]["peak_rss_mb"], point[step]["returncode"])
+    return line
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--steps", default="full_build,full_run,incremental_run,incremental_build")
+    parser.add_argument("--exclude-in-progress", action="store_true")
+    parser.add_argument("--save-as", default="dbt_build")
+    args = parser.parse_args(argv)
+    result = run(
+        tuple(int(s) for s in args.sizes.split(",")), tuple(args.steps.split(",")),
+        list(IN_PROGRESS) if args.exclude_in_progress else None,
+    )
+    write_result(args.save_as, result)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
