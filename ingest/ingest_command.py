@@ -11,7 +11,7 @@ from rich.console import Console
 from .aio import run_async
 from .credentials import parse_clearance, parse_spartan_token
 from .http import HttpSettings, TokenSource
-from .players import PlayerSpec, ResolvedPlayer, parse_player_spec, resolve_player
+from .players import ResolvedPlayer, parse_player_spec, resolve_player, resolve_tracked
 from .progress import make_reporter
 from .report import print_run_summary, stopped_line
 from .run import IngestOptions, IngestRun, RunSummary
@@ -100,7 +100,7 @@ async def _ingest(
 async def _tracked_players(con, http) -> list[ResolvedPlayer]:  # type: ignore[no-untyped-def]
     from .errors import UsageError
 
-    rows = con.execute("select xuid from landing.tracked_players order by added_at, xuid").fetchall()
+    rows = con.execute("select xuid, gamertag from landing.tracked_players order by added_at, xuid").fetchall()
     if not rows:
         raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
-    return [await resolve_player(http, PlayerSpec(xuid=r[0])) for r in rows]
+    return await resolve_tracked(http, [(r[0], r[1]) for r in rows])

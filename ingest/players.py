@@ -65,3 +65,23 @@ def profile_to_player(data: object, label: str) -> ResolvedPlayer:
         raise HaloError(f"the profile service answered for {label} without an xuid")
     xuid = str(data["xuid"])
     return ResolvedPlayer(xuid=xuid, gamertag=str(data.get("gamertag") or ""), profile=data)
+
+
+async def resolve_tracked(http: HaloHttp, tracked: list[tuple[str, str | None]]) -> list[ResolvedPlayer]:
+    """Refresh the gamertags of already-tracked players, 20 xuids per profile call (the profile
+    service allows ~1 req/s: one call per player would delay every scheduled run)."""
+    resolved: dict[str, ResolvedPlayer] = {}
+    xuids = [x for x, _ in tracked]
+    for start in range(0, len(xuids), 20):
+        batch = xuids[start : start + 20]
+        result = await http.get(urls.users_by_xuids(), params={"xuids": batch})
+        if result.ok and isinstance(result.data, list):
+            for user in result.data:
+                if isinstance(user, dict) and str(user.get("xuid", "")) in batch:
+                    player = profile_to_player(user, str(user.get("xuid")))
+                    resolved[player.xuid] = player
+        elif not result.ok and result.outcome != "terminal":
+            raise HaloError(f"could not look up the tracked players: {result.error}")
+    # A profile the service no longer returns keeps its last known gamertag (it is still tracked).
+    return [resolved.get(x) or ResolvedPlayer(x, gamertag or "", {})
+            for x, gamertag in tracked]

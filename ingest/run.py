@@ -196,7 +196,8 @@ class IngestRun:
                 """,
                 [player.xuid, player.gamertag, utc_now()],
             )
-            self.writer.player(player.xuid, player.profile)
+            if player.profile:  # an empty profile: the service did not answer for this player
+                self.writer.player(player.xuid, player.profile)
             self._profile_xuids_seen.add(player.xuid)
             self._listings.append(PlayerListing(player))
         self.writer.flush()

@@ -232,3 +232,14 @@ def test_gamertags_with_spaces_and_hash_resolve(server: RunningServer, db: Path)
     assert result.code == 0, result.err
     tracked = query(db, "select xuid, gamertag from landing.tracked_players order by xuid")
     assert tracked == [(DEMO_FRIEND, "Nimbus Crow"), ("2535400000004821", "Quill#4821")]
+
+
+def test_tracked_players_are_refreshed_in_one_profile_call(server: RunningServer, db: Path) -> None:
+    assert ingest_once(server, db, players=["Demo Spartan", "Nimbus Crow", "Quill#4821"]).code == 0
+    before = server.count(endpoint="profile")
+    again = ingest_once(server, db, players=[])  # every tracked player
+    assert again.code == 0, again.err
+    # /users/me to check the token, then one batch for the three tracked players (the profile
+    # service allows ~1 req/s: one call each would delay every scheduled run).
+    assert server.count(endpoint="profile") - before == 2
+    assert "Quill#4821 (xuid 2535400000004821): 0 new" in again.out
