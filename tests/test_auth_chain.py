@@ -123,6 +123,32 @@ def test_a_refused_token_is_renewed_once_by_refresh(world: AuthWorld) -> None:
     assert accepted(world, asyncio.run(source.headers()))
 
 
+def test_concurrent_refreshes_of_one_refused_token_run_the_chain_once(world: AuthWorld) -> None:
+    # One client per host: when a token expires, requests on several hosts see 401 together.
+    store_login(world)
+    source = source_for(world)
+    first = asyncio.run(source.prepare())
+    world.service.revoke_spartan_tokens()
+
+    async def refresh_together(count: int) -> list[object]:
+        return await asyncio.gather(*(source.refresh() for _ in range(count)), return_exceptions=True)
+
+    assert asyncio.run(refresh_together(6)) == [True] * 6
+    assert world.server.count(endpoint="spartan_token") == 2  # prepare, then one renewal
+    renewed = asyncio.run(source.headers())
+    assert renewed["x-343-authorization-spartan"] != first.spartan_token and accepted(world, renewed)
+
+    # The refresh token is revoked too: one refused renewal, and every caller (now and later)
+    # gets its message without asking the service again.
+    world.service.revoke_spartan_tokens()
+    world.service.revoke_refresh_tokens()
+    outcomes = asyncio.run(refresh_together(6))
+    assert all(isinstance(o, AuthError) and "refresh token was refused" in str(o) for o in outcomes)
+    with pytest.raises(AuthError, match="halo auth login"):
+        asyncio.run(source.refresh())
+    assert world.server.count(endpoint="oauth_token") == 3  # prepare, the renewal, the refusal
+
+
 def test_a_rotated_refresh_token_is_persisted(world: AuthWorld) -> None:
     world.service.rotate_refresh_tokens = True
     original = store_login(world)

@@ -65,6 +65,7 @@ class RefreshTokenSource:
         self.chain_runs = 0  # in this process: how often the chain actually ran
         self.rotations = 0
         self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._refusal: AuthError | None = None  # the refresh token was refused in this process
 
     # -- TokenSource -------------------------------------------------------------------------------
     async def headers(self) -> dict[str, str]:
@@ -74,8 +75,16 @@ class RefreshTokenSource:
         return {SPARTAN_HEADER: session.spartan_token, CLEARANCE_HEADER: session.clearance}
 
     async def refresh(self) -> bool:
-        """The API refused the current token: run the chain again (raises when that fails)."""
-        await self._renew(only_if_stale=False)
+        """The API refused the current token: run the chain again (raises when that fails).
+
+        Several clients (one per host) may see the same token refused at once: the ones queued
+        behind a renewal use its result instead of running the chain again."""
+        refused = self.session
+        async with self._lock():
+            if self._refusal is not None:
+                raise self._refusal
+            if self.session is refused:
+                self.session = await self._run_chain()
         return True
 
     # -- what ingest.session reads -----------------------------------------------------------------
@@ -112,6 +121,8 @@ class RefreshTokenSource:
 
     async def _renew(self, *, only_if_stale: bool) -> CachedSession:
         async with self._lock():
+            if self._refusal is not None:
+                raise self._refusal
             if only_if_stale and self.session is not None and self.session.is_fresh(self.clock()):
                 return self.session  # another task renewed it while this one waited
             self.session = await self._run_chain()
@@ -123,7 +134,9 @@ class RefreshTokenSource:
             try:
                 oauth = await refresh_access(http, self.credentials.app, record.refresh_token, record.token_endpoint)
             except RefreshTokenRejected as exc:
-                raise AuthError(self._rejected_message(str(exc))) from None
+                # Refused once, refused for the rest of the run: no caller asks again.
+                self._refusal = AuthError(self._rejected_message(str(exc)))
+                raise self._refusal from None
             signed_in = await sign_in_to_halo(http, oauth.access_token)
         now = self.clock()
         session = CachedSession(
