@@ -21,13 +21,20 @@ Decisions:
   computed from the events in that order, so equal times pair reproducibly.
 * ``players`` lists each distinct (xuid, gamertag) of the chunk once, in order of first
   appearance: what gamertag observations need, without unnesting every event on every build.
+* ``decode_record_batches`` streams: it decodes one Arrow batch of chunks at a time and yields
+  its rows as Arrow (``ARROW_OUTPUT_SCHEMA``), so a consumer that writes as it reads (DuckDB
+  scanning a ``RecordBatchReader``) holds one batch of chunks and their decoded rows at a time,
+  however many films there are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
 from analytics.film import FilmDecodeError, decode_highlight_chunk
 from analytics.pairing import DEFAULT_TOLERANCE_MS, pair_kills
@@ -74,6 +81,15 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "pairs": pl.List(pl.Struct(PAIR_FIELDS)),
     "players": pl.List(pl.Struct(PLAYER_FIELDS)),
 }
+# The Arrow form of OUTPUT_SCHEMA, derived from it so the two never drift apart. Oldest compat
+# level: plain (large) strings and lists, which every Arrow consumer reads (DuckDB: VARCHAR, LIST).
+ARROW_OUTPUT_SCHEMA: pa.Schema = (
+    pl.DataFrame(schema=OUTPUT_SCHEMA).to_arrow(compat_level=pl.CompatLevel.oldest()).schema
+)
+# HighlightEvent attributes copied into the event columns as they are (xuid becomes a string).
+_EVENT_ATTRIBUTES: tuple[str, ...] = tuple(
+    name for name in EVENT_FIELDS if name not in ("event_seq", "xuid")
+)
 
 
 def decode_chunks(
@@ -112,6 +128,24 @@ def decode_chunks(
     return _assemble(chunks, status_frame, event_frame, pair_frame, tolerance)
 
 
+def decode_record_batches(
+    batches: Iterable[pa.RecordBatch], *, tolerance_ms: int = DEFAULT_TOLERANCE_MS
+) -> Iterator[pa.RecordBatch]:
+    """``decode_chunks`` one batch at a time: for each non-empty batch of chunks (Arrow, with
+    ``CHUNK_COLUMNS``), its output rows as Arrow record batches of ``ARROW_OUTPUT_SCHEMA``.
+
+    Lazy on purpose: nothing is read or decoded before the consumer asks for the next batch, and
+    nothing is kept after it is yielded. A match must not appear in two batches (each batch is
+    checked on its own, as ``decode_chunks`` checks its frame).
+    """
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        decoded = decode_chunks(pl.from_arrow(batch), tolerance_ms=tolerance_ms)
+        table = decoded.to_arrow(compat_level=pl.CompatLevel.oldest())
+        yield from table.cast(ARROW_OUTPUT_SCHEMA).to_batches()
+
+
 def _decode_into(
     row: dict[str, Any], events: dict[str, list[Any]]
 ) -> tuple[str | None, int, str | None]:
@@ -129,17 +163,13 @@ def _decode_into(
         decoded = decode_highlight_chunk(bytes(row["data"]), int(version), strict=False)
     except FilmDecodeError as exc:
         return f"{exc} (film major version {version})", 0, None
-    for seq, event in enumerate(decoded.events):
-        events["match_id"].append(row["match_id"])
-        events["event_seq"].append(seq)
-        events["xuid"].append(str(event.xuid))
-        events["gamertag"].append(event.gamertag)
-        events["event_type"].append(event.event_type)
-        events["type_hint"].append(event.type_hint)
-        events["is_medal"].append(event.is_medal)
-        events["time_ms"].append(event.time_ms)
-        events["medal_code"].append(event.medal_code)
-        events["bit_offset"].append(event.bit_offset)
+    count = len(decoded.events)
+    # Column at a time (map over the tuple) rather than ten appends per event: ~2x less Python.
+    events["match_id"].extend([row["match_id"]] * count)
+    events["event_seq"].extend(range(count))
+    events["xuid"].extend(map(str, map(attrgetter("xuid"), decoded.events)))
+    for name in _EVENT_ATTRIBUTES:
+        events[name].extend(map(attrgetter(name), decoded.events))
     first_skip = decoded.skipped[0].reason if decoded.skipped else None
     return None, len(decoded.skipped), first_skip
 

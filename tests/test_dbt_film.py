@@ -16,29 +16,23 @@ Two module-scoped warehouses, every build done once in the fixtures (tests only 
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from ingest.fake_api import Career, CareerSpec, FakeHaloApi, running
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from film_reference import decode_reference
+    from support.dbt_harness import DbtRun, execute, query, run_dbt
     from support.fixture_warehouse import (
         ASSET_MATCH_ID,
         FIXTURES,
-        PROJECT_ROOT,
         RESPONSES,
         SKILL_MATCH_ID,
         build_fixture_warehouse,
@@ -49,10 +43,10 @@ try:  # tests/ on sys.path (no tests/__init__.py)
     from support.ingest_harness import ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
     from tests.film_reference import decode_reference
+    from tests.support.dbt_harness import DbtRun, execute, query, run_dbt
     from tests.support.fixture_warehouse import (
         ASSET_MATCH_ID,
         FIXTURES,
-        PROJECT_ROOT,
         RESPONSES,
         SKILL_MATCH_ID,
         build_fixture_warehouse,
@@ -64,7 +58,6 @@ except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.p
 
 pytestmark = pytest.mark.dbt
 
-DBT = Path(sys.executable).with_name("dbt")
 FILM_DIR = FIXTURES / "film"
 ODDBALL_ID = SKILL_MATCH_ID  # 63391382-...: its film is 38_63391382-....gzip (NOTICE.md)
 ODDBALL_CHUNK = FILM_DIR / "38_63391382-6b88-43f9-9ff4-6313404c419c.gzip"
@@ -77,65 +70,7 @@ QUILL = "2535400000004821"
 DEMO_PLAYERS = ["2533274900000042", "2533274911112233", QUILL]
 
 
-# -- running dbt and reading the warehouse ---------------------------------------------------------
-
-
-@dataclass
-class DbtRun:
-    returncode: int
-    wall_s: float
-    output: str
-    invocation_id: str | None = None
-    statuses: dict[str, str] = field(default_factory=dict)  # unique_id -> status
-
-    def status_of(self, name: str) -> str:
-        (status,) = [s for uid, s in self.statuses.items() if uid.split(".")[2] == name]
-        return status
-
-    def not_ok(self, allowed_warnings: tuple[str, ...] = ()) -> dict[str, str]:
-        return {
-            uid: s
-            for uid, s in self.statuses.items()
-            if s not in ("success", "pass")
-            and not (s == "warn" and uid.split(".")[2] in allowed_warnings)
-        }
-
-
-def run_dbt(root: Path, db: Path, *args: str) -> DbtRun:
-    env = {**os.environ, "HALO_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    target = root / f"target_{db.stem}"
-    command = [
-        str(DBT), *args,
-        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-        "--target-path", str(target), "--log-path", str(root / "logs"),
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
-    run = DbtRun(done.returncode, time.perf_counter() - started, done.stdout + done.stderr)
-    results = target / "run_results.json"
-    if results.exists():
-        data = json.loads(results.read_text())
-        run.invocation_id = data["metadata"]["invocation_id"]
-        run.statuses = {r["unique_id"]: r["status"] for r in data["results"]}
-    return run
-
-
-def query(db: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cursor = con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
-
-
-def execute(db: Path, sql: str, params: list[Any] | None = None) -> None:
-    con = duckdb.connect(str(db))
-    try:
-        con.execute(sql, params or [])
-    finally:
-        con.close()
+# -- reading the warehouse ---------------------------------------------------------------------------
 
 
 def written_by(db: Path, run: DbtRun) -> dict[str, set[str]]:
@@ -508,3 +443,19 @@ def test_demo_old_film_landing_late_does_not_regress_the_gamertag(demo: DemoFilm
     latest = max((m for m in demo.career.matches if m.film and int(QUILL) in m.humans), key=lambda m: m.start_ms)
     assert (player["gamertag"], player["gamertag_source"]) == ("Quill#4821", "film")
     assert int(player["gamertag_seen_at"].timestamp() * 1000) == latest.start_ms
+
+
+def test_demo_incremental_python_models_leave_no_tables_behind(demo: DemoFilms) -> None:
+    # dbt-duckdb 1.11.1 writes an incremental Python model's new rows to a real table
+    # `<model>__dbt_tmp<timestamp>` and never drops it (macros/python_model_temp_tables.sql).
+    # The second build wrote the new match through all three Python models.
+    written = written_by(demo.db, demo.second)
+    assert written["int_film_chunk_decodes"] == {demo.new_match_id}
+    for model in ("fct_player_match_sessions", "fct_performance_scores"):
+        (row,) = query(demo.db, f"select count(*) as n from main.{model} where match_id = ?"
+                                " and dbt_invocation_id = ?", [demo.new_match_id, demo.second.invocation_id])
+        assert row["n"] > 0, model
+    for db in (demo.db, demo.renamed_db):
+        leftovers = query(db, "select table_schema, table_name from information_schema.tables"
+                              " where table_name like '%dbt_tmp%' or table_name like '%dbt_backup%'")
+        assert leftovers == [], db

@@ -12,10 +12,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 from film_reference import decode_reference
 
-from analytics.highlights import CHUNK_SCHEMA, OUTPUT_SCHEMA, decode_chunks
+from analytics.highlights import (
+    ARROW_OUTPUT_SCHEMA,
+    CHUNK_SCHEMA,
+    OUTPUT_SCHEMA,
+    decode_chunks,
+    decode_record_batches,
+)
 
 FILM_DIR = Path(__file__).resolve().parents[1] / "fixtures/halo/film"
 V38 = (FILM_DIR / "38_63391382-6b88-43f9-9ff4-6313404c419c.gzip").read_bytes()
@@ -153,3 +160,34 @@ def test_players_are_the_distinct_xuid_gamertag_pairs_in_order_of_appearance() -
     assert [(p["xuid"], p["gamertag"]) for p in row["players"]] == expected and len(expected) == 8
     bad = by_match(decode_chunks(chunks(("bad", 38, b""))))["bad"]
     assert bad["players"] == []
+
+
+def test_streamed_batches_equal_one_decode_of_every_chunk() -> None:
+    """decode_record_batches, as the dbt model consumes it: batch by batch, Arrow out, the same rows
+    (and the same schema, in Arrow form) as decode_chunks over all the chunks at once."""
+    frame = chunks(("a", 38, V38), ("b", 37, V37), ("c", 38, b"not zlib"), ("d", None, V38))
+    batches = frame.to_arrow().to_batches(max_chunksize=2)
+    assert len(batches) == 2
+    empty = pa.RecordBatch.from_pylist([], schema=batches[0].schema)
+    streamed = list(decode_record_batches([batches[0], empty, batches[1]]))
+    assert all(batch.schema == ARROW_OUTPUT_SCHEMA for batch in streamed)
+    as_frame = pl.from_arrow(pa.Table.from_batches(streamed, schema=ARROW_OUTPUT_SCHEMA))
+    whole = decode_chunks(frame)
+    assert as_frame.schema == whole.schema
+    assert as_frame.to_dicts() == whole.to_dicts()
+    assert as_frame["event_count"].to_list() == [640, 6, 0, 0]
+
+
+def test_streaming_decodes_nothing_before_it_is_asked() -> None:
+    pulled: list[int] = []
+
+    def source():
+        for index, batch in enumerate(chunks(("a", 38, V38), ("b", 37, V37)).to_arrow().to_batches(1)):
+            pulled.append(index)
+            yield batch
+
+    stream = decode_record_batches(source())
+    assert pulled == []
+    first = next(stream)
+    assert pulled == [0] and first.column("match_id").to_pylist() == ["a"]
+    assert [b.column("match_id").to_pylist() for b in stream] == [["b"]] and pulled == [0, 1]
