@@ -13,14 +13,9 @@ compared whole.
 from __future__ import annotations
 
 import copy
-import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,9 +25,9 @@ import duckdb
 import pytest
 
 try:  # tests/ on sys.path (no tests/__init__.py)
+    from support.dbt_harness import DbtRun, query, run_dbt
     from support.fixture_warehouse import (
         ASSET_MATCH_ID,
-        PROJECT_ROOT,
         SKILL_MATCH_ID,
         TRACKED_GAMERTAG,
         TRACKED_XUID,
@@ -42,9 +37,9 @@ try:  # tests/ on sys.path (no tests/__init__.py)
         landing_writer,
     )
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
+    from tests.support.dbt_harness import DbtRun, query, run_dbt
     from tests.support.fixture_warehouse import (
         ASSET_MATCH_ID,
-        PROJECT_ROOT,
         SKILL_MATCH_ID,
         TRACKED_GAMERTAG,
         TRACKED_XUID,
@@ -56,7 +51,6 @@ except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.p
 
 pytestmark = pytest.mark.dbt
 
-DBT = Path(sys.executable).with_name("dbt")  # the dbt of the virtualenv running pytest
 INCREMENTAL_MARTS = ("dim_matches", "fct_match_players", "fct_medals", "fct_personal_scores")
 MARTS = (*INCREMENTAL_MARTS, "dim_players")
 STOCKPILE_MATCH_ID = "9a350909-b2bb-448f-a30a-7b234a8b28ef"
@@ -64,59 +58,7 @@ DRIFT_MATCH_ID = "d0d0d0d0-0000-4000-8000-000000000001"
 UNLISTED_MATCH_ID = "e0e0e0e0-0000-4000-8000-000000000002"
 
 
-# -- running dbt -------------------------------------------------------------------------------
-
-
-@dataclass
-class DbtRun:
-    returncode: int
-    wall_s: float
-    output: str
-    invocation_id: str | None = None
-    results: dict[str, dict] = field(default_factory=dict)  # unique_id -> result
-
-    def statuses(self, kind: str | None = None) -> dict[str, str]:
-        return {
-            uid: r["status"] for uid, r in self.results.items() if kind is None or uid.split(".")[0] == kind
-        }
-
-    def result_of(self, name_prefix: str) -> dict:
-        """The one result whose node name starts with ``name_prefix`` (generic test names get hashed)."""
-        matches = [r for uid, r in self.results.items() if uid.split(".")[2].startswith(name_prefix)]
-        assert len(matches) == 1, (name_prefix, [m["unique_id"] for m in matches])
-        return matches[0]
-
-    def status_of(self, name_prefix: str) -> str:
-        return self.result_of(name_prefix)["status"]
-
-
-def run_dbt(root: Path, db_path: Path, *args: str) -> DbtRun:
-    env = {**os.environ, "HALO_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    target = root / "target"
-    command = [
-        str(DBT), *args,
-        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-        "--target-path", str(target), "--log-path", str(root / "logs"),
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
-    run = DbtRun(done.returncode, time.perf_counter() - started, done.stdout + done.stderr)
-    results_file = target / "run_results.json"
-    if results_file.exists():
-        data = json.loads(results_file.read_text())
-        run.invocation_id = data["metadata"]["invocation_id"]
-        run.results = {r["unique_id"]: r for r in data["results"]}
-    return run
-
-
-def query(db_path: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        cursor = con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
+# -- reading the warehouse -----------------------------------------------------------------------
 
 
 def snapshot(db_path: Path, table: str) -> list[tuple]:
@@ -225,8 +167,7 @@ def test_first_build_passes_every_model_and_test(wh: Warehouse) -> None:
     run = wh.first
     assert run.returncode == 0, run.output[-4000:]
     statuses = run.statuses()
-    not_ok = {uid: s for uid, s in statuses.items() if s not in ("success", "pass")}
-    assert not not_ok, not_ok
+    assert not run.not_ok(), run.not_ok()
     kinds = defaultdict(int)
     for uid in statuses:
         kinds[uid.split(".")[0]] += 1
@@ -462,7 +403,7 @@ def test_drifted_payload_builds_and_warns(wh: Warehouse) -> None:
     run = wh.dbt("build")
     assert run.returncode == 0, run.output[-4000:]
     assert run.status_of("relationships_stg_halo__match_stats_game_variant_category") == "warn"
-    not_ok = {uid: s for uid, s in run.statuses().items() if s not in ("success", "pass", "warn")}
+    not_ok = run.not_ok(any_warning=True)
     assert not not_ok, not_ok
     written = rows_written(wh.db, run)
     assert written["dim_matches"] == 1 and written["fct_match_players"] == len(stats["Players"])

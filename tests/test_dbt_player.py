@@ -17,17 +17,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from ingest.dbt_runner import run_dbt
 from ingest.fake_api import DEFAULT_TOKEN, Career, CareerSpec, FakeHaloApi, running
 from ingest.tracking import find_tracked, untrack, update_friends
 from ingest.warehouse import open_warehouse
 
 try:  # tests/ on sys.path (no tests/__init__.py)
+    from support.dbt_harness import DbtRun, query, run_dbt
     from support.ingest_harness import ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
+    from tests.support.dbt_harness import DbtRun, query, run_dbt
     from tests.support.ingest_harness import ingest_once
 
 pytestmark = pytest.mark.dbt
@@ -61,36 +61,19 @@ SELECT = [
 
 
 @dataclass
-class Build:
-    returncode: int
-    invocation_id: str
-    results: dict[str, dict]
-    output: str
-
-    def by_name(self, name: str) -> dict:
-        found = [r for uid, r in self.results.items() if uid.split(".")[-1] == name]
-        assert len(found) == 1, (name, found)
-        return found[0]
-
-
-@dataclass
 class Warehouse:
     root: Path
     db: Path
-    first: Build
+    first: DbtRun
     builds: int = 1
 
-    def build(self) -> Build:
+    def build(self) -> DbtRun:
         self.builds += 1
         return dbt_build(self.root, self.db, self.builds)
 
 
-def dbt_build(root: Path, db: Path, n: int) -> Build:
-    target = root / f"target_{n}"
-    result = run_dbt(["build", *SELECT], db, target_path=target, log_path=root / "logs")
-    data = json.loads((target / "run_results.json").read_text())
-    return Build(result.returncode, data["metadata"]["invocation_id"],
-                 {r["unique_id"]: r for r in data["results"]}, result.output)
+def dbt_build(root: Path, db: Path, n: int) -> DbtRun:
+    return run_dbt(root, db, "build", *SELECT, target=f"target_{n}")
 
 
 @pytest.fixture(scope="module")
@@ -108,16 +91,6 @@ def wh(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     finally:
         con.close()
     return Warehouse(root, db, dbt_build(root, db, 1))
-
-
-def query(db: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cursor = con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
 
 
 # -- independent expectations from the raw payloads -------------------------------------------
@@ -292,12 +265,11 @@ def written_by(db: Path, table: str, invocation_id: str) -> int:
 
 
 def test_build_passes_with_the_player_unit_tests_and_a_friend_warning(wh: Warehouse) -> None:
-    bad = {uid: r["status"] for uid, r in wh.first.results.items()
-           if r["status"] not in ("success", "pass", "warn")}
+    bad = wh.first.not_ok(any_warning=True)
     assert wh.first.returncode == 0 and not bad, (bad, wh.first.output[-3000:])
     for name in PLAYER_UNIT_TESTS:
-        assert wh.first.by_name(name)["status"] == "pass"
-    unresolved = wh.first.by_name("player_friends_resolved")
+        assert wh.first.status_of(name) == "pass"
+    unresolved = wh.first.result_of("player_friends_resolved")
     assert (unresolved["status"], unresolved["failures"]) == ("warn", 1)
     assert query(wh.db, "select player_xuid, friend_entry from intermediate.int_player_declared_friends "
                         "where friend_xuid is null") == [

@@ -20,18 +20,15 @@ upstream models' own tests are covered by test_dbt_models.py): about 5 s instead
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingest.dbt_runner import run_dbt
 from ingest.fake_api import (
     DEFAULT_TOKEN,
     Career,
@@ -47,8 +44,10 @@ from ingest.tracking import find_tracked, list_tracked, update_friends
 from ingest.warehouse import open_warehouse
 
 try:  # tests/ on sys.path (no tests/__init__.py)
+    from support.dbt_harness import DbtRun, run_dbt
     from support.ingest_harness import ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
+    from tests.support.dbt_harness import DbtRun, run_dbt
     from tests.support.ingest_harness import ingest_once
 
 pytestmark = pytest.mark.dbt
@@ -69,14 +68,6 @@ SELECT = [
     "--indirect-selection", "empty",
 ]
 MIDDLE_STEPS = ("late", "skill", "friends")
-
-
-@dataclass
-class Build:
-    returncode: int
-    invocation_id: str
-    statuses: dict[str, str]
-    output: str
 
 
 class Scenario:
@@ -155,15 +146,10 @@ class Scenario:
         return new
 
     # -- dbt ---------------------------------------------------------------------------------
-    def build(self, db: Path | None = None, *extra: str) -> Build:
+    def build(self, db: Path | None = None, *extra: str) -> DbtRun:
         self.builds += 1
-        target = self.root / f"target_{self.builds}"
-        result = run_dbt(["build", *SELECT, *extra], db or self.db, target_path=target,
-                         log_path=self.root / "logs")
-        data = json.loads((target / "run_results.json").read_text())
-        statuses = {r["unique_id"]: r["status"] for r in data["results"]}
-        build = Build(result.returncode, data["metadata"]["invocation_id"], statuses, result.output)
-        bad = {uid: s for uid, s in statuses.items() if s not in ("success", "pass", "warn")}
+        build = run_dbt(self.root, db or self.db, "build", *SELECT, *extra, target=f"target_{self.builds}")
+        bad = build.not_ok(any_warning=True)
         assert build.returncode == 0 and not bad, (bad, build.output[-3000:])
         return build
 

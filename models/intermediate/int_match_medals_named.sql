@@ -35,17 +35,7 @@ latest_metadata_fetch as (
 
 summed as (
 
-    select
-        match_id,
-        player_id,
-        any_value(xuid) as xuid,
-        medal_name_id,
-        cast(sum(award_count) as bigint) as medal_count,
-        cast(sum(total_personal_score_awarded) as bigint) as total_personal_score_awarded,
-        max(fetched_at) as stats_fetched_at
-    from medals
-    group by match_id, player_id, medal_name_id
-    having sum(award_count) > 0
+    {{ halo_award_totals('medals', 'medal_name_id', count_column='medal_count') }}
 
 ),
 
@@ -74,6 +64,7 @@ final as (
     left join metadata on summed.medal_name_id = metadata.medal_name_id
     left join types on metadata.medal_type_index = types.medal_type_index
     left join difficulties on metadata.medal_difficulty_index = difficulties.medal_difficulty_index
+    where summed.medal_count > 0
 
 )
 

@@ -18,17 +18,7 @@ names as (
 
 summed as (
 
-    select
-        match_id,
-        player_id,
-        any_value(xuid) as xuid,
-        personal_score_name_id,
-        cast(sum(award_count) as bigint) as award_count,
-        cast(sum(total_personal_score_awarded) as bigint) as total_personal_score_awarded,
-        max(fetched_at) as stats_fetched_at
-    from awards
-    group by match_id, player_id, personal_score_name_id
-    having coalesce(sum(award_count), 0) <> 0 or coalesce(sum(total_personal_score_awarded), 0) <> 0
+    {{ halo_award_totals('awards', 'personal_score_name_id', count_column='award_count') }}
 
 ),
 
@@ -49,6 +39,7 @@ final as (
         summed.stats_fetched_at
     from summed
     left join names on summed.personal_score_name_id = names.personal_score_name_id
+    where coalesce(summed.award_count, 0) <> 0 or coalesce(summed.total_personal_score_awarded, 0) <> 0
 
 )
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
+{{ config(materialized='incremental', unique_key='match_id') }}
 -- One row per player per match: every PlayerTeamStats entry of the player summed (a player who
 -- switched teams has one entry per team; the first entry alone under-counts). Derived rates are
 -- recomputed from the sums rather than taken from one entry:

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
+{{ config(materialized='incremental', unique_key='match_id') }}
 -- Grain: match (one row per match with a stats payload), key match_id.
 -- Incremental filter = missing-data detection, whole rows replaced (delete+insert on match_id):
 -- a match is (re)built when it is not in this table yet, when its stats payload was re-fetched

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
+{{ config(materialized='incremental', unique_key='match_id') }}
 -- Grain: match x player (every Players[] entry, bots included), key (match_id, player_id).
 -- Incremental filter = missing-data detection, whole matches replaced (delete+insert on match_id):
 -- a match is (re)built when it is not in this table yet, when its stats payload was re-fetched
@@ -48,39 +41,11 @@ match_payloads as (
 
 ),
 
-{% if is_incremental() %}
-
-built as (
-
-    select
-        match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
-    from {{ this }}
-    group by match_id
-
-),
-
 matches_to_build as (
 
-    select match_payloads.match_id
-    from match_payloads
-    left join built on match_payloads.match_id = built.match_id
-    where built.match_id is null
-        or match_payloads.stats_fetched_at > built.stats_fetched_at
-        or match_payloads.skill_fetched_at > coalesce(built.skill_fetched_at, '-infinity'::timestamptz)
+    {{ halo_matches_to_build('match_payloads', ['stats_fetched_at', 'skill_fetched_at']) }}
 
 ),
-
-{% else %}
-
-matches_to_build as (
-
-    select match_id from match_payloads
-
-),
-
-{% endif %}
 
 final as (
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
+{{ config(materialized='incremental', unique_key='match_id') }}
 -- Grain: match x player x medal (count > 0 only), key (match_id, player_id, medal_name_id).
 -- Incremental filter = missing-data detection, whole matches replaced (delete+insert on match_id):
 -- a match is (re)built when it has medals but no row here yet, when its stats payload was
@@ -20,51 +13,11 @@ medals as (
 
 ),
 
-{% if is_incremental() %}
-
-built as (
-
-    select
-        match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(medal_metadata_fetched_at) as medal_metadata_fetched_at
-    from {{ this }}
-    group by match_id
-
-),
-
-candidates as (
-
-    select
-        match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(medal_metadata_fetched_at) as medal_metadata_fetched_at
-    from medals
-    group by match_id
-
-),
-
 matches_to_build as (
 
-    select candidates.match_id
-    from candidates
-    left join built on candidates.match_id = built.match_id
-    where built.match_id is null
-        or candidates.stats_fetched_at > built.stats_fetched_at
-        or candidates.medal_metadata_fetched_at
-            > coalesce(built.medal_metadata_fetched_at, '-infinity'::timestamptz)
+    {{ halo_matches_to_build('medals', ['stats_fetched_at', 'medal_metadata_fetched_at']) }}
 
 ),
-
-{% else %}
-
-matches_to_build as (
-
-    select distinct match_id from medals
-
-),
-
-{% endif %}
 
 final as (
 

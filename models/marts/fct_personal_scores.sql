@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
+{{ config(materialized='incremental', unique_key='match_id') }}
 -- Grain: match x player x personal-score award, key (match_id, player_id, personal_score_name_id).
 -- Incremental filter = missing-data detection, whole matches replaced (delete+insert on match_id):
 -- a match is (re)built when it has awards but no row here yet, or when its stats payload was
@@ -18,43 +11,11 @@ awards as (
 
 ),
 
-{% if is_incremental() %}
-
-built as (
-
-    select match_id, max(stats_fetched_at) as stats_fetched_at
-    from {{ this }}
-    group by match_id
-
-),
-
-candidates as (
-
-    select match_id, max(stats_fetched_at) as stats_fetched_at
-    from awards
-    group by match_id
-
-),
-
 matches_to_build as (
 
-    select candidates.match_id
-    from candidates
-    left join built on candidates.match_id = built.match_id
-    where built.match_id is null
-        or candidates.stats_fetched_at > built.stats_fetched_at
+    {{ halo_matches_to_build('awards', ['stats_fetched_at']) }}
 
 ),
-
-{% else %}
-
-matches_to_build as (
-
-    select distinct match_id from awards
-
-),
-
-{% endif %}
 
 final as (
 

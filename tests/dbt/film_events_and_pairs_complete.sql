@@ -26,48 +26,39 @@ expected as (
 
 ),
 
-events as (
+built as (
 
-    select
-        match_id,
-        count(*) as rows_built,
-        count(*) filter (
-            where chunk_fetched_at is distinct from expected_chunk_fetched_at
-                or stats_fetched_at is distinct from expected_stats_fetched_at
-        ) as stale_rows
-    from (
-        select
-            built.match_id,
-            built.chunk_fetched_at,
-            built.stats_fetched_at,
-            expected.chunk_fetched_at as expected_chunk_fetched_at,
-            expected.stats_fetched_at as expected_stats_fetched_at
-        from {{ ref('fct_film_events') }} as built
-        left join expected on built.match_id = expected.match_id
-    )
-    group by match_id
+    select 'events' as mart, match_id, chunk_fetched_at, stats_fetched_at
+    from {{ ref('fct_film_events') }}
+
+    union all
+
+    select 'pairs' as mart, match_id, chunk_fetched_at, stats_fetched_at
+    from {{ ref('fct_killer_victim_pairs') }}
 
 ),
 
-pairs as (
+built_rows as (
+
+    select
+        built.match_id,
+        built.mart,
+        built.chunk_fetched_at is distinct from expected.chunk_fetched_at
+            or built.stats_fetched_at is distinct from expected.stats_fetched_at as is_stale
+    from built
+    left join expected on built.match_id = expected.match_id
+
+),
+
+built_per_match as (
 
     select
         match_id,
-        count(*) as rows_built,
-        count(*) filter (
-            where chunk_fetched_at is distinct from expected_chunk_fetched_at
-                or stats_fetched_at is distinct from expected_stats_fetched_at
-        ) as stale_rows
-    from (
-        select
-            built.match_id,
-            built.chunk_fetched_at,
-            built.stats_fetched_at,
-            expected.chunk_fetched_at as expected_chunk_fetched_at,
-            expected.stats_fetched_at as expected_stats_fetched_at
-        from {{ ref('fct_killer_victim_pairs') }} as built
-        left join expected on built.match_id = expected.match_id
-    )
+        count(*) filter (where mart = 'events') as event_rows,
+        count(*) filter (where mart = 'events' and is_stale) as stale_event_rows,
+        count(*) filter (where mart = 'pairs') as pair_rows,
+        count(*) filter (where mart = 'pairs' and is_stale) as stale_pair_rows
+    from built_rows
     group by match_id
 
 ),
@@ -75,16 +66,15 @@ pairs as (
 compared as (
 
     select
-        coalesce(expected.match_id, events.match_id, pairs.match_id) as match_id,
+        coalesce(expected.match_id, built_per_match.match_id) as match_id,
         expected.event_count,
-        coalesce(events.rows_built, 0) as event_rows,
-        coalesce(events.stale_rows, 0) as stale_event_rows,
+        coalesce(built_per_match.event_rows, 0) as event_rows,
+        coalesce(built_per_match.stale_event_rows, 0) as stale_event_rows,
         expected.pair_count,
-        coalesce(pairs.rows_built, 0) as pair_rows,
-        coalesce(pairs.stale_rows, 0) as stale_pair_rows
+        coalesce(built_per_match.pair_rows, 0) as pair_rows,
+        coalesce(built_per_match.stale_pair_rows, 0) as stale_pair_rows
     from expected
-    full outer join events on expected.match_id = events.match_id
-    full outer join pairs on coalesce(expected.match_id, events.match_id) = pairs.match_id
+    full outer join built_per_match on expected.match_id = built_per_match.match_id
 
 )
 

@@ -1,20 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key='match_id',
-        on_schema_change='fail',
-        post_hook=[
-            "delete from {{ this }} as built where not exists (
-                select 1
-                from {{ ref('int_film_chunk_decodes') }} as decodes
-                left join {{ ref('dim_matches') }} as matches on decodes.match_id = matches.match_id
-                where decodes.match_id = built.match_id
-                    and decodes.pair_count > 0
-                    and decodes.chunk_fetched_at = built.chunk_fetched_at
-                    and matches.stats_fetched_at is not distinct from built.stats_fetched_at
-            )"
-        ]
+        post_hook="{{ film_stale_rows_post_hook('pair_count > 0') }}"
     )
 }}
 -- Grain: one paired kill; key (match_id, kill_seq). Pairs are computed when the chunk is decoded
@@ -33,61 +21,11 @@ pairs as (
 
 ),
 
-decodes as (
-
-    select match_id, chunk_fetched_at
-    from {{ ref('int_film_chunk_decodes') }}
-    where pair_count > 0
-
-),
-
-matches as (
-
-    select match_id, stats_fetched_at from {{ ref('dim_matches') }}
-
-),
-
-versions as (
-
-    select decodes.match_id, decodes.chunk_fetched_at, matches.stats_fetched_at
-    from decodes
-    left join matches on decodes.match_id = matches.match_id
-
-),
-
-{% if is_incremental() %}
-
-built as (
-
-    select
-        match_id,
-        max(chunk_fetched_at) as chunk_fetched_at,
-        max(stats_fetched_at) as stats_fetched_at
-    from {{ this }}
-    group by match_id
-
-),
-
 matches_to_build as (
 
-    select versions.*
-    from versions
-    left join built on versions.match_id = built.match_id
-    where built.match_id is null
-        or versions.chunk_fetched_at is distinct from built.chunk_fetched_at
-        or versions.stats_fetched_at is distinct from built.stats_fetched_at
+    {{ film_matches_to_build('pair_count > 0') }}
 
 ),
-
-{% else %}
-
-matches_to_build as (
-
-    select * from versions
-
-),
-
-{% endif %}
 
 final as (
 

@@ -23,9 +23,7 @@ INPUTS = (
 def model(dbt, session):
     dbt.config(
         materialized="incremental",
-        incremental_strategy="delete+insert",
         unique_key=["player_xuid", "match_id"],
-        on_schema_change="fail",
     )
     min_history = int(dbt.config.get("performance_min_history"))
     matches = dbt.ref("int_player_match_inputs").project(INPUTS).pl()

@@ -16,9 +16,7 @@ from analytics.sessions import TABLE_COLUMNS, session_rows_to_write
 def model(dbt, session):
     dbt.config(
         materialized="incremental",
-        incremental_strategy="delete+insert",
         unique_key=["player_xuid", "match_id"],
-        on_schema_change="fail",
     )
     gap_minutes = float(dbt.config.get("session_gap_minutes"))
     matches = (

@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key='session_id',
-        on_schema_change='fail',
         post_hook=[
             "delete from {{ this }} as built where not exists (
                 select 1 from {{ ref('fct_player_match_sessions') }} as current_sessions

@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['player_xuid', 'match_id'],
-        on_schema_change='fail'
-    )
-}}
 -- One row per (tracked player, match) history item: that player's own outcome, rank and team.
 with
 

@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
 -- One row per match: the typed MatchInfo of the /stats payload.
 with
 

@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='match_id',
-        on_schema_change='fail'
-    )
-}}
 -- One row per Teams[] entry of a /stats payload (none when TeamsEnabled is false).
 with
 
