@@ -18,7 +18,7 @@ STEPS = (
     ("full_build", "`dbt build --full-refresh`"),
     ("full_run", "`dbt run --full-refresh`"),
     ("incremental_run", "`dbt run`, +25 matches"),
-    ("incremental_build", "`dbt build`, +25 matches"),
+    ("incremental_build", "`dbt build`, +25 matches (no unit tests)"),
 )
 
 
@@ -218,7 +218,7 @@ def goals_section() -> str:
                      f"{shipped['insert']['payloads_per_s']} payloads/s "
                      f"({shipped['upsert']['payloads_per_s']}/s replayed)",
                      "yes" if shipped["upsert"]["payloads_per_s"] > 200 else "**no**"])
-    for step, label, limit in (("incremental_build", "`dbt build` +25 matches at 10k ≤ 10 s", 10.0),
+    for step, label, limit in (("incremental_build", "`dbt build` +25 matches at 10k ≤ 10 s (a sync: no unit tests)", 10.0),
                                ("incremental_run", "`dbt run` +25 matches at 10k ≤ 10 s", 10.0),
                                ("full_build", "full refresh (`dbt build --full-refresh`) of 10k ≤ 60 s", 60.0)):
         found = _dbt_step(10_000, step)

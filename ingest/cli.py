@@ -156,17 +156,20 @@ def build(
     ctx: typer.Context,
     db: Annotated[Path | None, db_option()] = None,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another process to release the warehouse.")] = 30.0,
+    unit_tests: Annotated[bool, typer.Option(
+        "--unit-tests/--no-unit-tests", help="Also run the dbt unit tests (SQL on fixed inputs; `make test` runs them).",
+    )] = False,
 ) -> None:
     """`dbt build` on the warehouse (extra arguments go to dbt), after checking nobody holds the file."""
 
     def body() -> None:
-        from .dbt_runner import dbt_build_streaming
+        from .dbt_runner import dbt_build_streaming, sync_build_args
         from .warehouse import open_warehouse
 
         path = resolve_db(db)
         # dbt answers a held lock with a traceback after its own retries; check first, clearly.
         open_warehouse(path, read_only=True, lock_wait_s=wait).close()
-        code = dbt_build_streaming(path, list(ctx.args))
+        code = dbt_build_streaming(path, sync_build_args(list(ctx.args), unit_tests=unit_tests))
         if code:
             raise typer.Exit(code)
 

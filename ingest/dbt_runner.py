@@ -64,6 +64,18 @@ def run_dbt(
     return result
 
 
+# A sync's `dbt build` skips dbt unit tests: they check the SQL on fixed inputs, not the data, so
+# they belong to `make test` (which runs them on every build it makes), not to every refresh.
+SYNC_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
+
+
+def sync_build_args(extra_args: list[str], *, unit_tests: bool = False) -> list[str]:
+    """The arguments of a sync's ``dbt build``: the user's, plus SYNC_BUILD_ARGS unless unit tests
+    are wanted or the user chose resource types themselves."""
+    chooses_types = any(a.split("=")[0] in ("--resource-type", "--exclude-resource-type") for a in extra_args)
+    return [*extra_args] if unit_tests or chooses_types else [*extra_args, *SYNC_BUILD_ARGS]
+
+
 def dbt_build_streaming(db_path: Path, extra_args: list[str]) -> int:
     """``dbt build`` with its output going straight to the terminal; returns dbt's exit code."""
     env = {**os.environ, "HALO_DB": str(Path(db_path).resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}

@@ -235,15 +235,18 @@
 {% endmacro %}
 
 
-{#- One player's totals over all of their PlayerTeamStats entries (sum, or max for records). -#}
-{% macro halo_stats_aggregates() -%}
+{#- One player's totals over all of their PlayerTeamStats entries (sum, or max for records).
+    `over_one_entry`: the same columns, same types, for a player with exactly one entry, as plain
+    expressions (no aggregate: int_match_players_summed sends ~99.9% of players that way). -#}
+{% macro halo_stats_aggregates(over_one_entry=false) -%}
     {%- for field in halo_stats_fields() if field.agg in ("sum", "max") %}
+        {%- set value = field.column if over_one_entry else (field.agg ~ "(" ~ field.column ~ ")") %}
         {%- if field.agg == "max" %}
-        max({{ field.column }}) as {{ field.column }}{{ "," if not loop.last }}
+        {{ value }} as {{ field.column }}{{ "," if not loop.last }}
         {%- elif field.kind == "duration" %}
-        cast(sum({{ field.column }}) as decimal(18, 7)) as {{ field.column }}{{ "," if not loop.last }}
+        cast({{ value }} as decimal(18, 7)) as {{ field.column }}{{ "," if not loop.last }}
         {%- else %}
-        cast(sum({{ field.column }}) as bigint) as {{ field.column }}{{ "," if not loop.last }}
+        cast({{ value }} as bigint) as {{ field.column }}{{ "," if not loop.last }}
         {%- endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -20,30 +20,66 @@ entries as (
 
 ),
 
--- Player-level attributes come from the player's first Players[] appearance (a duplicated id
--- would be the same player listed twice: its entries are summed together below).
-player_attributes as (
+-- Most players have exactly one entry: their row is projected as it is (the same columns and
+-- types as the sums), and only players with several entries (team switches) are aggregated. At
+-- 50k matches one hash aggregate of ~100 sums over every player needed > 1 GB; this ~0.2 GB.
+entry_counts as (
+
+    select match_id, player_id, count(*) as entry_rows
+    from entries
+    group by match_id, player_id
+
+),
+
+entries_counted as (
+
+    select entries.*, entry_counts.entry_rows
+    from entries
+    inner join entry_counts
+        on entries.match_id = entry_counts.match_id
+        and entries.player_id = entry_counts.player_id
+
+),
+
+{%- set player_attribute_columns = [
+    'player_index', 'xuid', 'is_bot', 'player_type', 'bot_difficulty', 'last_team_id', 'outcome',
+    'api_rank', 'first_joined_time', 'last_leave_time', 'present_at_beginning', 'joined_in_progress',
+    'left_in_progress', 'present_at_completion', 'time_played_seconds', 'confirmed_participation',
+] %}
+
+one_entry_players as (
 
     select
         match_id,
         player_id,
-        player_index,
-        xuid,
-        is_bot,
-        player_type,
-        bot_difficulty,
-        last_team_id,
-        outcome,
-        api_rank,
-        first_joined_time,
-        last_leave_time,
-        present_at_beginning,
-        joined_in_progress,
-        left_in_progress,
-        present_at_completion,
-        time_played_seconds,
-        confirmed_participation
-    from entries
+        {%- for column in player_attribute_columns %}
+        {{ column }},
+        {%- endfor %}
+        cast(entry_index is not null as bigint) as team_entry_count,
+        case when entry_team_id is not null then [entry_team_id] end as entry_team_ids,
+        {{ halo_stats_aggregates(over_one_entry=true) }},
+        cast(coalesce(
+            round(api_avg_life_seconds * spawns / nullif(spawns, 0), 7),
+            api_avg_life_seconds
+        ) as decimal(18, 7)) as avg_life_seconds,
+        fetched_at
+    from entries_counted
+    where entry_rows = 1
+
+),
+
+-- Player-level attributes come from the player's first Players[] appearance (a duplicated id
+-- would be the same player listed twice: its entries are summed together below).
+multi_entry_attributes as (
+
+    select
+        match_id,
+        player_id,
+        {%- for column in player_attribute_columns %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from entries_counted
+    where entry_rows > 1
     qualify row_number() over (
         partition by match_id, player_id
         order by player_index, entry_index nulls last
@@ -51,7 +87,7 @@ player_attributes as (
 
 ),
 
-player_sums as (
+multi_entry_sums as (
 
     select
         match_id,
@@ -66,20 +102,23 @@ player_sums as (
             max(api_avg_life_seconds)
         ) as decimal(18, 7)) as avg_life_seconds,
         max(fetched_at) as fetched_at
-    from entries
+    from entries_counted
+    where entry_rows > 1
     group by match_id, player_id
 
 ),
 
 joined as (
 
+    select * from one_entry_players
+    union all by name
     select
-        player_attributes.*,
-        player_sums.* exclude (match_id, player_id)
-    from player_attributes
-    inner join player_sums
-        on player_attributes.match_id = player_sums.match_id
-        and player_attributes.player_id = player_sums.player_id
+        multi_entry_attributes.*,
+        multi_entry_sums.* exclude (match_id, player_id)
+    from multi_entry_attributes
+    inner join multi_entry_sums
+        on multi_entry_attributes.match_id = multi_entry_sums.match_id
+        and multi_entry_attributes.player_id = multi_entry_sums.player_id
 
 ),
 

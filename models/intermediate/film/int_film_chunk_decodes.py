@@ -41,33 +41,36 @@ def model(dbt, session):
     )
     tolerance_ms = int(dbt.config.get("film_pair_tolerance_ms"))
     chunks = dbt.ref("int_film_highlight_chunks")
-    todo = chunks.select(*CHUNK_COLUMNS)
-    if dbt.is_incremental:
-        to_decode = _to_decode(chunks, str(dbt.this), tolerance_ms)
-        if not to_decode:
-            return pa.RecordBatchReader.from_batches(SCHEMA, [])
-        todo = todo.filter(
-            ColumnExpression("match_id").isin(*(ConstantExpression(m) for m in to_decode))
-        )
-    decoded = decode_record_batches(_lazy_batches(todo), tolerance_ms=tolerance_ms)
+    to_decode = _to_decode(chunks, str(dbt.this) if dbt.is_incremental else None, tolerance_ms)
+    decoded = decode_record_batches(_chunk_batches(chunks, to_decode), tolerance_ms=tolerance_ms)
     return pa.RecordBatchReader.from_batches(SCHEMA, _with_invocation_column(decoded))
 
 
-def _to_decode(chunks, this: str, tolerance_ms: int) -> list[str]:
-    """The match_ids whose chunk has no row here, landed again, or was paired differently."""
-    sql = (
-        "select chunks.match_id from chunks left join " + this + " as built"
-        " on chunks.match_id = built.match_id"
-        " where built.match_id is null"
-        " or chunks.fetched_at is distinct from built.chunk_fetched_at"
-        f" or built.pair_tolerance_ms is distinct from {tolerance_ms}"
-    )
+def _to_decode(chunks, this: str | None, tolerance_ms: int) -> list[str]:
+    """The match_ids to decode: every chunk (full build), else those with no row here, landed
+    again, or paired with another tolerance."""
+    if this is None:
+        sql = "select match_id from chunks order by match_id"
+    else:
+        sql = (
+            "select chunks.match_id from chunks left join " + this + " as built"
+            " on chunks.match_id = built.match_id"
+            " where built.match_id is null"
+            " or chunks.fetched_at is distinct from built.chunk_fetched_at"
+            f" or built.pair_tolerance_ms is distinct from {tolerance_ms}"
+            " order by chunks.match_id"
+        )
     return [row[0] for row in chunks.query("chunks", sql).fetchall()]
 
 
-def _lazy_batches(todo) -> Iterator[pa.RecordBatch]:
-    # The query starts when DuckDB asks for the first batch, not when the model returns.
-    yield from todo.to_arrow_reader(BATCH_ROWS)
+def _chunk_batches(chunks, match_ids: list[str]) -> Iterator[pa.RecordBatch]:
+    """The chunks of ``match_ids``, BATCH_ROWS at a time, one query per batch. One scan of them
+    all would read its bytes a DuckDB vector (2,048 chunks, ~550 MB) at a time. Lazy: each query
+    runs when DuckDB asks for the next batch, not when the model returns."""
+    for start in range(0, len(match_ids), BATCH_ROWS):
+        batch = match_ids[start : start + BATCH_ROWS]
+        wanted = ColumnExpression("match_id").isin(*(ConstantExpression(m) for m in batch))
+        yield from chunks.select(*CHUNK_COLUMNS).filter(wanted).to_arrow_reader(BATCH_ROWS)
 
 
 def _with_invocation_column(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -6,7 +6,9 @@
 -- manifest's last chunk); should two ever be landed, the highest chunk_index (the last) is used.
 with
 
-chunks as (
+-- Not materialized: used twice, DuckDB would otherwise copy every chunk's bytes (~270 KB each)
+-- into memory before a filter on match_id could skip them.
+chunks as not materialized (
 
     select * from {{ source('halo', 'film_chunks') }}
     where chunk_type = 3
@@ -19,11 +21,22 @@ manifests as (
 
 ),
 
-latest_chunks as (
+-- The window sees only the keys, never the bytes.
+latest_chunk_keys as (
 
-    select *
+    select match_id, chunk_index
     from chunks
     qualify row_number() over (partition by match_id order by chunk_index desc) = 1
+
+),
+
+latest_chunks as (
+
+    select chunks.*
+    from chunks
+    inner join latest_chunk_keys
+        on chunks.match_id = latest_chunk_keys.match_id
+        and chunks.chunk_index = latest_chunk_keys.chunk_index
 
 ),
 
