@@ -20,6 +20,45 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def data_compressions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    con.execute("checkpoint")  # storage info describes what a checkpoint wrote
+    return {r[0] for r in con.execute(
+        "select distinct compression from pragma_storage_info('landing.film_chunks')"
+        " where column_name = 'data' and segment_type = 'BLOB'").fetchall()}
+
+
+def test_film_bytes_are_stored_uncompressed(con: duckdb.DuckDBPyConnection) -> None:
+    chunk = bytes(range(256)) * 1_000  # 256 KB, as a real highlight chunk
+    con.executemany("insert into landing.film_chunks values (?, 0, 3, 38, ?, now())",
+                    [(f"m{i}", chunk) for i in range(20)])
+    assert data_compressions(con) == {"Uncompressed"}
+
+
+def test_an_older_film_chunks_table_is_rewritten_uncompressed_once(tmp_path: Path) -> None:
+    old = connect(tmp_path / "old.duckdb")
+    old.execute("create schema landing")
+    old.execute("""create table landing.film_chunks (match_id varchar not null, chunk_index integer not null,
+        chunk_type integer not null, film_major_version integer, data blob not null,
+        fetched_at timestamptz not null, primary key (match_id, chunk_index))""")
+    rows = [(f"m{i}", i % 3, 3, 37 + i % 2, bytes([i]) * 300_000) for i in range(12)]
+    old.executemany("insert into landing.film_chunks values (?, ?, ?, ?, ?, timestamptz '2025-01-06 18:00:00+00')",
+                    rows)
+    assert data_compressions(old) == {"ZSTD"}  # DuckDB's default for these bytes
+
+    ensure_landing_schema(old)
+    assert data_compressions(old) == {"Uncompressed"}
+    kept = old.execute("select match_id, chunk_index, chunk_type, film_major_version, data"
+                       " from landing.film_chunks order by match_id").fetchall()
+    assert kept == sorted(rows)
+    assert old.execute("select count(*) from landing.match_payload_status where endpoint = 'film_chunk'"
+                       " and status = 'landed'").fetchone() == (0,)  # no history listed: no grid
+    with pytest.raises(duckdb.ConstraintException):  # the primary key came along
+        old.execute("insert into landing.film_chunks values ('m0', 0, 3, 38, 'x', now())")
+    table_oid = old.execute("select table_oid from duckdb_tables() where table_name = 'film_chunks'").fetchone()
+    ensure_landing_schema(old)  # already uncompressed: not rewritten again
+    assert old.execute("select table_oid from duckdb_tables() where table_name = 'film_chunks'").fetchone() == table_oid
+
+
 def history_item(match_id: str, lifecycle: int, start: str) -> dict:
     return {"MatchId": match_id, "MatchInfo": {"LifecycleMode": lifecycle, "StartTime": start, "EndTime": start}}
 

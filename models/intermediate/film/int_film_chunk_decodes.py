@@ -7,9 +7,8 @@ keeps its row and is never decoded again.
 Incremental (delete+insert on match_id): only chunks with no row here yet, landed again since
 (fetched_at differs from the stored chunk_fetched_at), or paired with another tolerance (var
 film_pair_tolerance_ms differs from the stored pair_tolerance_ms) are read and decoded. Which
-ones is decided first without the chunk bytes (a BLOB column is decompressed a whole vector of
-~2,000 chunks at a time: reading it to find nothing to do cost ~1 s and ~0.5 GB at 2,000 films),
-then only those chunks are read.
+ones is decided first without the chunk bytes, then only those chunks are read (landing stores
+them uncompressed so that one chunk can be read without its neighbours: ingest/landing.py).
 
 Streaming: the model returns a pyarrow RecordBatchReader; dbt-duckdb 1.11.1 registers it and
 runs `create table ... as select * from` it, so DuckDB pulls one batch of BATCH_ROWS chunks,
@@ -64,9 +63,9 @@ def _to_decode(chunks, this: str | None, tolerance_ms: int) -> list[str]:
 
 
 def _chunk_batches(chunks, match_ids: list[str]) -> Iterator[pa.RecordBatch]:
-    """The chunks of ``match_ids``, BATCH_ROWS at a time, one query per batch. One scan of them
-    all would read its bytes a DuckDB vector (2,048 chunks, ~550 MB) at a time. Lazy: each query
-    runs when DuckDB asks for the next batch, not when the model returns."""
+    """The chunks of ``match_ids``, BATCH_ROWS at a time, one query per batch (one scan of them all
+    would hold a DuckDB vector of 2,048 chunks, ~550 MB, at a time). Lazy: each query runs when
+    DuckDB asks for the next batch, not when the model returns."""
     for start in range(0, len(match_ids), BATCH_ROWS):
         batch = match_ids[start : start + BATCH_ROWS]
         wanted = ColumnExpression("match_id").isin(*(ConstantExpression(m) for m in batch))
