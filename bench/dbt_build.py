@@ -44,8 +44,6 @@ SIZES = (1_000, 10_000, 50_000)
 # on the real service, so a backfilled warehouse holds the recent ones: the newest 2,000 here
 # (all of them up to ~10k matches; see bench/synth.py).
 FILM_LIMIT = 2_000
-IN_PROGRESS = ("path:models/marts/film", "path:models/intermediate/film",
-               "path:models/marts/player", "path:models/intermediate/player")
 CACHE = Path(os.environ.get("HALO_BENCH_CACHE", "/tmp/halo-bench-cache"))
 # The dbt project measured: this checkout, or a patched copy (to measure a proposed change).
 PROJECT = Path(os.environ.get("HALO_BENCH_PROJECT", ROOT))
@@ -186,15 +184,6 @@ def size_point(matches: int, exclude: list[str], work: Path, steps: tuple[str, .
     return point
 
 
-def failed_in_progress(step: dict[str, Any]) -> bool:
-    """A model of the in-progress folders (film, player) errored."""
-    folders = tuple(f"{p.removeprefix('path:')}/" for p in IN_PROGRESS)
-    return any(
-        e["node"].startswith("model.") and (e.get("path") or "").startswith(folders)
-        for e in step.get("errors", [])
-    )
-
-
 def run(sizes: tuple[int, ...] = SIZES, steps: tuple[str, ...] = ("full_build", "full_run", "incremental_run",
         "incremental_build"), exclude: list[str] | None = None) -> dict[str, Any]:
     points = []
@@ -203,10 +192,6 @@ def run(sizes: tuple[int, ...] = SIZES, steps: tuple[str, ...] = ("full_build", 
         chosen = list(exclude or [])
         for matches in sizes:
             point = size_point(matches, chosen, work, steps)
-            if not chosen and exclude is None and failed_in_progress(point.get("full_build", {})):
-                # The film/player folders are in progress: measure the core without them (said so).
-                chosen = list(IN_PROGRESS)
-                point = {"whole_project_attempt": point, **size_point(matches, chosen, work, steps)}
             points.append(point)
             print(json.dumps(summary_line(point)), file=sys.stderr, flush=True)
     return {"machine": machine(), "players": PLAYERS, "seed": SEED, "batch": BATCH, "points": points}
@@ -224,12 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--steps", default="full_build,full_run,incremental_run,incremental_build")
-    parser.add_argument("--exclude-in-progress", action="store_true")
+    parser.add_argument("--exclude", default="", help="dbt --exclude selectors, comma-separated")
     parser.add_argument("--save-as", default="dbt_build")
     args = parser.parse_args(argv)
     result = run(
         tuple(int(s) for s in args.sizes.split(",")), tuple(args.steps.split(",")),
-        list(IN_PROGRESS) if args.exclude_in_progress else None,
+        [selector for selector in args.exclude.split(",") if selector],
     )
     write_result(args.save_as, result)
 

@@ -119,9 +119,7 @@ def dbt_section() -> str:
            "there first).", "", _table(header, rows)]
     excluded = {tuple(p.get("exclude") or ()) for p in points}
     if any(excluded):
-        out += ["", "Built with `--exclude " + " ".join(sorted({e for ex in excluded for e in ex})) + "`: a "
-                "model of those in-progress folders failed in the whole-project attempt (kept in the JSON as "
-                "`whole_project_attempt`)."]
+        out += ["", "Built with `--exclude " + " ".join(sorted({e for ex in excluded for e in ex})) + "`."]
     detail = []
     for p in points:
         for step, label in STEPS:
