@@ -119,3 +119,33 @@ def run_measured(
     report.unlink(missing_ok=True)
     peak_mb = (max_rss_kb if max_rss_kb is not None else peak) / 1024
     return Measured(process.returncode, wall, peak_mb, peak / 1024, out, err)
+
+
+def measured_dbt(
+    args: list[str], db: Path, target: Path, *, log_path: Path | None = None, project: Path = ROOT
+) -> tuple[Measured, dict[str, Any] | None]:
+    """``dbt <args>`` on ``db`` under ``run_measured``, and its run_results.json (None when dbt wrote
+    none). The target directory is kept between calls (partial parsing, as for a user's repeated
+    builds); only the previous call's results go."""
+    from ingest.dbt_runner import dbt_command
+
+    results_file = target / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    command, env = dbt_command(args, db, target_path=target, log_path=log_path or target / "logs", project=project)
+    measured = run_measured(command, env=env, cwd=project)
+    return measured, json.loads(results_file.read_text()) if results_file.exists() else None
+
+
+def rows_written(db: Path, invocation_id: str, tables: dict[str, str]) -> dict[str, int]:
+    """Per name, the rows of its table (``schema.table``) stamped with ``invocation_id``."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            name: con.execute(f"select count(*) from {table} where dbt_invocation_id = ?",
+                              [invocation_id]).fetchone()[0]
+            for name, table in tables.items()
+        }
+    finally:
+        con.close()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, run_measured, write_result
+from bench.common import ROOT, machine, measured_dbt, write_result
 from bench.synth import build_landing, land_matches
 from ingest.dbt_runner import SYNC_BUILD_ARGS
 from ingest.fake_api import CareerSpec, FakeHaloApi
@@ -97,18 +97,10 @@ def prepare(matches: int) -> Prepared:
 
 
 def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
-    env = {**os.environ, "HALO_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    # The target directory is kept between the steps of a size (partial parsing, as for a user's
-    # repeated builds); only the previous step's results go.
-    (target / "run_results.json").unlink(missing_ok=True)
-    command = [str(ROOT / ".venv/bin/dbt"), *args, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-               "--target-path", str(target), "--log-path", str(target / "logs")]
-    measured = run_measured(command, env=env, cwd=PROJECT)
-    results_file = target / "run_results.json"
+    measured, data = measured_dbt(args, db, target, project=PROJECT)
     nodes: list[dict[str, Any]] = []
     dbt_elapsed = None
-    if results_file.exists():
-        data = json.loads(results_file.read_text())
+    if data is not None:
         dbt_elapsed = data.get("elapsed_time")
         nodes = [
             {"node": r["unique_id"], "status": r["status"], "seconds": round(r["execution_time"], 3),

@@ -37,8 +37,7 @@ import duckdb
 import polars as pl
 
 from analytics.highlights import CHUNK_SCHEMA, decode_chunks
-from bench.common import ROOT, machine, run_measured, write_result
-from ingest.dbt_runner import dbt_executable
+from bench.common import ROOT, machine, measured_dbt, rows_written, write_result
 from ingest.landing import connect, ensure_landing_schema
 
 FILM_DIR = ROOT / "fixtures/halo/film"
@@ -112,19 +111,11 @@ FILM_ONLY = ["-s", "path:models/intermediate/film", "path:models/marts/film"]
 
 
 def dbt_build(db: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:
-    target = work / f"target_{label}"
-    env = {**os.environ, "HALO_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [
-        dbt_executable(), "build", *extra,
-        "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-        "--target-path", str(target), "--log-path", str(work / "logs"),
-    ]
     load_before = os.getloadavg()[0]
-    measured = run_measured(command, env=env)
-    if measured.returncode != 0:
+    measured, results = measured_dbt(["build", *extra], db, work / f"target_{label}", log_path=work / "logs")
+    if measured.returncode != 0 or results is None:
         sys.stderr.write(measured.stdout[-4000:] + measured.stderr[-2000:])
         raise SystemExit(f"dbt build ({label}) failed with exit code {measured.returncode}")
-    results = json.loads((target / "run_results.json").read_text())
     models = {
         r["unique_id"].split(".")[-1]: round(r["execution_time"], 3)
         for r in results["results"] if r["unique_id"].startswith("model.")
@@ -146,20 +137,8 @@ def dbt_build(db: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:
             r["unique_id"].split(".", 2)[-1]: round(r["execution_time"], 2)
             for r in sorted(results["results"], key=lambda r: -r["execution_time"])[:8]
         },
-        "rows_written": rows_written(db, results["metadata"]["invocation_id"]),
+        "rows_written": rows_written(db, results["metadata"]["invocation_id"], WRITTEN),
     }
-
-
-def rows_written(db: Path, invocation_id: str) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            name: con.execute(f"select count(*) from {table} where dbt_invocation_id = ?",
-                              [invocation_id]).fetchone()[0]
-            for name, table in WRITTEN.items()
-        }
-    finally:
-        con.close()
 
 
 def decode_only(ids: list[str]) -> dict[str, Any]:

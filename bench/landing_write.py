@@ -27,7 +27,7 @@ from bench.common import machine, write_result
 from bench.synth import film_matches, newest_first, render_match
 from ingest.fake_api import Career, CareerSpec, FakeHaloApi
 from ingest.landing import connect, ensure_landing_schema
-from ingest.writer import LandingWriter, _insert_sql
+from ingest.writer import _TABLES, LandingWriter, _upsert_clause
 
 MATCHES = 600
 PLAYERS = 2
@@ -36,21 +36,13 @@ PLAYERS = 2
 class ExecutemanyWriter(LandingWriter):
     """The flush before the Arrow bulk insert: one parameterised executemany per table."""
 
-    def flush(self) -> int:
-        if not self._pending_count:
-            return 0
-        pending, count = self._pending, self._pending_count
-        self.con.execute("begin transaction")
-        try:
-            for table, rows in pending.items():
-                self.con.executemany(_insert_sql(table), rows)
-            self.con.execute("commit")
-        except BaseException:
-            self.con.execute("rollback")
-            raise
-        self._pending, self._pending_count, self._oldest_pending = {}, 0, None
-        self.rows_committed += count
-        return count
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        columns, _ = _TABLES[table]
+        placeholders = ", ".join("?" for _ in columns)
+        self.con.executemany(
+            f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders}){_upsert_clause(table)}",
+            rows,
+        )
 
 
 class TimedFlushes:

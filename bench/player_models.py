@@ -34,9 +34,8 @@ from typing import Any
 import duckdb
 
 from analytics.performance import compute_performance_scores
-from bench.common import ROOT, machine, run_measured, write_result
+from bench.common import machine, measured_dbt, rows_written, write_result
 from bench.synth import build_landing, land_matches
-from ingest.dbt_runner import dbt_executable
 from ingest.fake_api import CareerSpec
 from ingest.landing import connect
 
@@ -56,18 +55,10 @@ TABLES = ("fct_player_match_sessions", "fct_performance_scores", "fct_sessions")
 
 
 def dbt_build(db: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:
-    target = work / f"target_{label}"
-    env = {**os.environ, "HALO_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [
-        dbt_executable(), "build", *SELECT, *extra,
-        "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-        "--target-path", str(target), "--log-path", str(work / "logs"),
-    ]
-    measured = run_measured(command, env=env)
-    if measured.returncode != 0:
+    measured, results = measured_dbt(["build", *SELECT, *extra], db, work / f"target_{label}", log_path=work / "logs")
+    if measured.returncode != 0 or results is None:
         sys.stderr.write(measured.stdout[-4000:] + measured.stderr[-2000:])
         raise SystemExit(f"dbt build ({label}) failed with exit code {measured.returncode}")
-    results = json.loads((target / "run_results.json").read_text())
     per_node = {r["unique_id"]: r for r in results["results"]}
     models = {
         uid.split(".")[-1]: round(r["execution_time"], 3)
@@ -84,20 +75,8 @@ def dbt_build(db: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:
         "slowest_models_s": dict(sorted(models.items(), key=lambda kv: -kv[1])[:8]),
         "tests_s": round(sum(r["execution_time"] for uid, r in per_node.items()
                              if uid.startswith(("test.", "unit_test."))), 2),
-        "rows_written": rows_written(db, invocation),
+        "rows_written": rows_written(db, invocation, {t: f"main.{t}" for t in TABLES}),
     }
-
-
-def rows_written(db: Path, invocation_id: str) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            t: con.execute(f"select count(*) from main.{t} where dbt_invocation_id = ?",
-                           [invocation_id]).fetchone()[0]
-            for t in TABLES
-        }
-    finally:
-        con.close()
 
 
 def score_only(db: Path) -> dict[str, Any]:

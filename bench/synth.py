@@ -42,6 +42,7 @@ from ingest.fake_api.schedule import MatchMeta
 from ingest.fake_api.templates import LIFECYCLE_MATCHMADE
 from ingest.fake_api.wire import dumps
 from ingest.landing import connect, ensure_landing_schema
+from ingest.writer import arrow_rows, insert_arrow
 
 CHUNK_MATCHES = 1_000
 RUN_ID = "synthetic"
@@ -50,32 +51,11 @@ FILM_404 = (
     '(expired or never recorded)"}'
 )
 
-TS = pa.timestamp("us", tz="UTC")
-SCHEMAS: dict[str, pa.Schema] = {
-    "match_history": pa.schema(
-        [("player_xuid", pa.string()), ("match_id", pa.string()), ("payload", pa.string()), ("fetched_at", TS)]
-    ),
-    "match_stats": pa.schema([("match_id", pa.string()), ("payload", pa.string()), ("fetched_at", TS)]),
-    "match_skill": pa.schema(
-        [("match_id", pa.string()), ("payload", pa.string()), ("fetched_at", TS),
-         ("requested_xuids", pa.list_(pa.string()))]
-    ),
-    "film_manifests": pa.schema([("match_id", pa.string()), ("payload", pa.string()), ("fetched_at", TS)]),
-    "film_chunks": pa.schema(
-        [("match_id", pa.string()), ("chunk_index", pa.int32()), ("chunk_type", pa.int32()),
-         ("film_major_version", pa.int32()), ("data", pa.binary()), ("fetched_at", TS)]
-    ),
-    "ugc_assets": pa.schema(
-        [("asset_kind", pa.string()), ("asset_id", pa.string()), ("version_id", pa.string()),
-         ("payload", pa.string()), ("fetched_at", TS)]
-    ),
-    "players": pa.schema([("xuid", pa.string()), ("payload", pa.string()), ("fetched_at", TS)]),
-    "fetch_attempts": pa.schema(
-        [("endpoint", pa.string()), ("key", pa.string()), ("attempted_at", TS), ("http_status", pa.int32()),
-         ("error", pa.string()), ("attempts", pa.int32()), ("outcome", pa.string()),
-         ("terminal", pa.bool_()), ("run_id", pa.string())]
-    ),
-}
+# The landing tables this generator fills (ugc_assets and players are upserted on their own).
+TABLES: tuple[str, ...] = (
+    "match_history", "match_stats", "match_skill", "film_manifests", "film_chunks", "ugc_assets", "players",
+    "fetch_attempts",
+)
 
 
 @dataclass
@@ -123,7 +103,7 @@ def render_match(
     """The landing rows of one match, per table, in the order the ingester lands them."""
     career = api.career
     template = career.template(meta)
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in SCHEMAS}
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
     for xuid in meta.humans:
         if xuid in tracked:
             item = fake_payloads.history_item(career, meta, xuid)
@@ -157,22 +137,14 @@ def _render_chunk(args: tuple[list[int], datetime]) -> tuple[dict[str, pa.Table]
     indexes, fetched_at = args
     api = _API
     assert api is not None, "render workers need the career (fork start method)"
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in SCHEMAS}
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
     for index in indexes:
         for name, more in render_match(
             api, api.career.matches[index], films=_FILMS, tracked=_TRACKED, fetched_at=fetched_at
         ).items():
             rows[name] += more
-    tables = {name: _table(name, r) for name, r in rows.items() if name not in ("ugc_assets", "players")}
+    tables = {name: arrow_rows(name, r) for name, r in rows.items() if name not in ("ugc_assets", "players")}
     return tables, len(rows["film_chunks"])
-
-
-def _table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
-    schema = SCHEMAS[name]
-    if not rows:
-        return schema.empty_table()
-    columns = list(zip(*rows, strict=True))
-    return pa.table([pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 # -- landing --------------------------------------------------------------------------------------
@@ -180,13 +152,7 @@ def insert_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, *, 
     """Bulk insert an Arrow table; with ``upsert_key``, rows whose key exists are left alone."""
     if table.num_rows == 0:
         return 0
-    columns = ", ".join(table.column_names)
-    conflict = f" on conflict ({', '.join(upsert_key)}) do nothing" if upsert_key else ""
-    con.register("synth_rows", table)
-    try:
-        con.execute(f"insert into landing.{name} ({columns}) select {columns} from synth_rows{conflict}")
-    finally:
-        con.unregister("synth_rows")
+    insert_arrow(con, name, table, f" on conflict ({', '.join(upsert_key)}) do nothing" if upsert_key else "")
     return table.num_rows
 
 
@@ -233,7 +199,7 @@ def land_reference(
                     assets[(kind, ref["AssetId"], ref["VersionId"])] = dumps(api.assets.render(found)).decode()
     asset_rows = [(k[0], k[1], k[2], text, fetched_at) for k, text in sorted(assets.items())]
     counts["ugc_assets"] = insert_table(
-        con, "ugc_assets", _table("ugc_assets", asset_rows), upsert_key=("asset_kind", "asset_id", "version_id")
+        con, "ugc_assets", arrow_rows("ugc_assets", asset_rows), upsert_key=("asset_kind", "asset_id", "version_id")
     )
     known = {r[0] for r in con.execute("select xuid from landing.players").fetchall()}
     humans = sorted({x for m in metas for x in m.humans} - {int(x) for x in known})
@@ -244,7 +210,7 @@ def land_reference(
             user = fake_payloads.user(career, player)
             profile_rows.append((str(xuid), json.dumps(user, separators=(",", ":")), fetched_at))
     if profile_rows:
-        counts["players"] = insert_table(con, "players", _table("players", profile_rows), upsert_key=("xuid",))
+        counts["players"] = insert_table(con, "players", arrow_rows("players", profile_rows), upsert_key=("xuid",))
     return counts
 
 

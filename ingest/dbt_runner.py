@@ -27,6 +27,30 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def dbt_command(
+    args: list[str],
+    db_path: Path,
+    *,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    project: Path = PROJECT_ROOT,
+    extra_env: dict[str, str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``dbt <args>`` on ``db_path`` (run it from ``project``)."""
+    env = {
+        **os.environ,
+        "HALO_DB": str(Path(db_path).resolve()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
+    }
+    command = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
+    if target_path is not None:
+        command += ["--target-path", str(target_path)]
+    if log_path is not None:
+        command += ["--log-path", str(log_path)]
+    return command, env
+
+
 def run_dbt(
     args: list[str],
     db_path: Path,
@@ -37,19 +61,7 @@ def run_dbt(
 ) -> DbtResult:
     """Run ``dbt <args>`` on ``db_path``; results are read from ``run_results.json``."""
     target = target_path or PROJECT_ROOT / "target"
-    env = {
-        **os.environ,
-        "HALO_DB": str(Path(db_path).resolve()),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **(extra_env or {}),
-    }
-    command = [
-        dbt_executable(), *args,
-        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-        "--target-path", str(target),
-    ]
-    if log_path is not None:
-        command += ["--log-path", str(log_path)]
+    command, env = dbt_command(args, db_path, target_path=target, log_path=log_path, extra_env=extra_env)
     completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
     result = DbtResult(completed.returncode, None, output=completed.stdout + completed.stderr)
     results_file = target / "run_results.json"
@@ -78,9 +90,5 @@ def sync_build_args(extra_args: list[str], *, unit_tests: bool = False) -> list[
 
 def dbt_build_streaming(db_path: Path, extra_args: list[str]) -> int:
     """``dbt build`` with its output going straight to the terminal; returns dbt's exit code."""
-    env = {**os.environ, "HALO_DB": str(Path(db_path).resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [
-        dbt_executable(), "build", *extra_args,
-        "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-    ]
+    command, env = dbt_command(["build", *extra_args], db_path)
     return subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=False).returncode

@@ -103,4 +103,4 @@ async def _tracked_players(con, http) -> list[ResolvedPlayer]:  # type: ignore[n
     rows = con.execute("select xuid, gamertag from landing.tracked_players order by added_at, xuid").fetchall()
     if not rows:
         raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
-    return await resolve_tracked(http, [(r[0], r[1]) for r in rows])
+    return await resolve_tracked(http, rows)

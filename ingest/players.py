@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from . import urls
 from .errors import HaloError, UsageError
+from .fetch import PROFILE_BATCH_SIZE
 from .http import HaloHttp
 
 _XUID_FORM = re.compile(r"^(?:xuid\((?P<wrapped>[^)]*)\)|(?P<bare>\d+))$", re.IGNORECASE)
@@ -68,12 +69,12 @@ def profile_to_player(data: object, label: str) -> ResolvedPlayer:
 
 
 async def resolve_tracked(http: HaloHttp, tracked: list[tuple[str, str | None]]) -> list[ResolvedPlayer]:
-    """Refresh the gamertags of already-tracked players, 20 xuids per profile call (the profile
+    """Refresh the gamertags of already-tracked players, PROFILE_BATCH_SIZE per profile call (the profile
     service allows ~1 req/s: one call per player would delay every scheduled run)."""
     resolved: dict[str, ResolvedPlayer] = {}
     xuids = [x for x, _ in tracked]
-    for start in range(0, len(xuids), 20):
-        batch = xuids[start : start + 20]
+    for start in range(0, len(xuids), PROFILE_BATCH_SIZE):
+        batch = xuids[start : start + PROFILE_BATCH_SIZE]
         result = await http.get(urls.users_by_xuids(), params={"xuids": batch})
         if result.ok and isinstance(result.data, list):
             for user in result.data:

@@ -205,11 +205,13 @@ class IngestRun:
 
     def _seed_known_sets(self) -> None:
         self._asset_keys = state.settled_asset_keys(self.con, self.options.retry_failed)
-        for ref in state.asset_refs_of_landed_stats(self.con):
+        all_profiles = self.options.profiles == "all"
+        assets, humans = state.landed_stats_references(self.con, humans=all_profiles)
+        for ref in assets:
             self._schedule_asset(ref)
         self._profile_xuids_seen |= state.known_profile_xuids(self.con)
-        if self.options.profiles == "all":
-            self._schedule_profiles(state.landed_human_xuids(self.con))
+        if all_profiles:
+            self._schedule_profiles(humans)
 
     # -- listing ----------------------------------------------------------------------------------
     async def _queue_backlog(self, xuid: str) -> None:

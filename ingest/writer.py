@@ -71,11 +71,25 @@ def _upsert_clause(table: str) -> str:
     return f" on conflict ({', '.join(key)}) do update set {updates}"
 
 
-def _insert_sql(table: str) -> str:
-    """The one-row parameterised upsert (executemany form; kept for callers and the benchmark)."""
+def arrow_rows(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
+    """``rows`` of a landing table (tuples in its column order) as an Arrow table of its types."""
     columns, _ = _TABLES[table]
-    placeholders = ", ".join("?" for _ in columns)
-    return f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders}){_upsert_clause(table)}"
+    return pa.table(
+        [pa.array([row[i] for row in rows], type=_ARROW_TYPES[c]) for i, c in enumerate(columns)],
+        names=list(columns),
+    )
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table, on_conflict: str = "") -> None:
+    """One ``insert ... select`` of an Arrow table into ``landing.<table>`` (``on_conflict``: the
+    statement's conflict clause, if any)."""
+    columns = ", ".join(batch.column_names)
+    name = f"landing_batch_{table}"
+    con.register(name, batch)
+    try:
+        con.execute(f"insert into landing.{table} ({columns}) select {columns} from {name}{on_conflict}")
+    finally:
+        con.unregister(name)
 
 
 def _insert_batch(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -86,19 +100,7 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[A
         # row by row.
         at = [columns.index(k) for k in key]
         rows = list({tuple(row[i] for i in at): row for row in rows}.values())
-    batch = pa.table(
-        [pa.array([row[i] for row in rows], type=_ARROW_TYPES[c]) for i, c in enumerate(columns)],
-        names=list(columns),
-    )
-    name = f"landing_batch_{table}"
-    con.register(name, batch)
-    try:
-        con.execute(
-            f"insert into landing.{table} ({', '.join(columns)}) "
-            f"select {', '.join(columns)} from {name}{_upsert_clause(table)}"
-        )
-    finally:
-        con.unregister(name)
+    insert_arrow(con, table, arrow_rows(table, rows), _upsert_clause(table))
 
 
 @dataclass
@@ -175,6 +177,10 @@ class LandingWriter:
         if self._oldest_pending is not None and time.monotonic() - self._oldest_pending >= self.max_delay_s:
             self.flush()
 
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """One table's rows of a batch, inside flush's transaction."""
+        _insert_batch(self.con, table, rows)
+
     def flush(self) -> int:
         """Commit everything buffered in one transaction; returns the number of rows written."""
         if not self._pending_count:
@@ -183,7 +189,7 @@ class LandingWriter:
         self.con.execute("begin transaction")
         try:
             for table, rows in pending.items():
-                _insert_batch(self.con, table, rows)
+                self._write(table, rows)
             self.con.execute("commit")
         except BaseException:
             self.con.execute("rollback")

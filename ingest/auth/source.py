@@ -71,7 +71,7 @@ class RefreshTokenSource:
     async def headers(self) -> dict[str, str]:
         session = self.session
         if session is None or not session.is_fresh(self.clock()):
-            session = await self._renew(only_if_stale=True)
+            session = await self._renew(keep=lambda current: current.is_fresh(self.clock()))
         return {SPARTAN_HEADER: session.spartan_token, CLEARANCE_HEADER: session.clearance}
 
     async def refresh(self) -> bool:
@@ -80,11 +80,7 @@ class RefreshTokenSource:
         Several clients (one per host) may see the same token refused at once: the ones queued
         behind a renewal use its result instead of running the chain again."""
         refused = self.session
-        async with self._lock():
-            if self._refusal is not None:
-                raise self._refusal
-            if self.session is refused:
-                self.session = await self._run_chain()
+        await self._renew(keep=lambda current: current is not refused)
         return True
 
     # -- what ingest.session reads -----------------------------------------------------------------
@@ -109,7 +105,7 @@ class RefreshTokenSource:
         ):
             self.session = cached
             return cached
-        return await self._renew(only_if_stale=False)
+        return await self._renew(keep=lambda current: False)
 
     def _lock(self) -> asyncio.Lock:
         # One lock per event loop: the CLI signs in on one loop and ingests on another.
@@ -119,13 +115,14 @@ class RefreshTokenSource:
             lock = self._locks[loop] = asyncio.Lock()
         return lock
 
-    async def _renew(self, *, only_if_stale: bool) -> CachedSession:
+    async def _renew(self, *, keep: Callable[[CachedSession], bool]) -> CachedSession:
+        """Run the chain, under the lock, unless ``keep(session)`` says the session found there will
+        do (another caller renewed it while this one waited). A refusal is final for the run."""
         async with self._lock():
             if self._refusal is not None:
                 raise self._refusal
-            if only_if_stale and self.session is not None and self.session.is_fresh(self.clock()):
-                return self.session  # another task renewed it while this one waited
-            self.session = await self._run_chain()
+            if self.session is None or not keep(self.session):
+                self.session = await self._run_chain()
             return self.session
 
     async def _run_chain(self) -> CachedSession:
