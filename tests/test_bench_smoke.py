@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, running
-from ingest.pacing import HostPacer
+from fake_halo import Career, CareerSpec, FakeHaloApi, running
+from ingest.api.pacing import HostPacer
 
 # bench/ is not an installed package (it is not shipped): import it from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

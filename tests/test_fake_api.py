@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from ingest.fake_api import (
+from fake_halo import (
     Career,
     CareerSpec,
     FakeHaloApi,
