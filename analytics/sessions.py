@@ -1,6 +1,7 @@
 """Play sessions: consecutive matches of one player, split by time gaps and by who they play with.
 
-Reference: levelup_domain.md §4.9 (acceptance cases §5.3), SPEC "Semantics".
+The rule in prose: docs/domain/player.md (play sessions); tests/test_sessions.py replays the legacy
+app's acceptance cases.
 
 Rules, per player, rows ordered by (start_time, match_id):
 
@@ -23,11 +24,11 @@ Rules, per player, rows ordered by (start_time, match_id):
 Decisions:
 
 * Teammates are compared as **sets**, not as the legacy comma-joined strings, so "x1,x2" then
-  "x2,x1" is *not* a break (the one §5.3 case deliberately not reproduced). The legacy signature
+  "x2,x1" is *not* a break (the one acceptance case deliberately not reproduced). The legacy signature
   was itself built sorted, so it never produced that pair from real data; our input is a list in
   payload order, where string comparison would invent breaks.
 * A NULL ``teammate_xuids`` (team unknown) is read as an empty list, as the legacy code did (its
-  signature was NULL for both "no teammates" and "team unknown"). This keeps §5.3's
+  signature was NULL for both "no teammates" and "team unknown"). This keeps the acceptance cases'
   "A, NULL, B → three sessions" and "NULL, NULL, NULL → one session" true whichever way the
   caller encodes "none".
 * ``session_id = player_xuid || ':' || match_id of the session's first match``. It is stable: a

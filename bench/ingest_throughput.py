@@ -39,7 +39,7 @@ from ingest.sync.ingest_request import IngestRequest, run_ingest
 
 RATE = 5.0
 PROFILE_RATE = 1.0
-OLD_PIPELINE_MATCHES_PER_S = 0.14  # levelup_domain.md §6: "100 matches 12 min" (v5)
+OLD_PIPELINE_MATCHES_PER_S = 0.14  # the legacy backfill: "100 matches 12 min" (its v5 figure)
 
 
 @dataclass

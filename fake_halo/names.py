@@ -54,7 +54,7 @@ def gamertag_pool(
     return result
 
 
-# Game variant categories of the templates (reference §6).
+# Game variant categories of the templates (the API's GameVariantCategory codes).
 CATEGORY_NAMES = {
     6: "Slayer",
     8: "Elimination",

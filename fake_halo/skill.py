@@ -21,7 +21,7 @@ UNRANKED = -1
 
 
 def csr_container(value: int) -> dict:
-    """A CSR container (reference §2.4/§6): 300-wide tiers, 50-wide sub-tiers, Onyx from 1500."""
+    """A CSR container: 300-wide tiers, 50-wide sub-tiers, Onyx from 1500."""
     if value < 0:
         return {
             "Value": UNRANKED,

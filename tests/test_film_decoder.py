@@ -373,7 +373,7 @@ def test_highlight_chunk_of_recorded_manifest() -> None:
     manifest = json.loads((RESPONSES / "get_film_by_match_id.json").read_text())
     entry = highlight_chunk(manifest)
     assert FILM_CHUNK_TYPE_HIGHLIGHTS == 3
-    # halo_api.md 2.10: 27 chunks, the highlight chunk is the last, 124,693 bytes.
+    # The recorded manifest: 27 chunks, the highlight chunk is the last, 124,693 bytes.
     assert (entry["Index"], entry["ChunkType"], entry["ChunkSize"]) == (26, 3, 124_693)
     assert entry["FileRelativePath"] == "/filmChunk26"
 

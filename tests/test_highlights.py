@@ -74,7 +74,7 @@ def test_counts_are_the_notice_counts_and_events_the_reference_events() -> None:
 def test_pairs_are_computed_with_the_tolerance_and_recorded() -> None:
     exact = by_match(decode_chunks(chunks(("a", 38, V38)), tolerance_ms=0))["a"]
     loose = by_match(decode_chunks(chunks(("a", 38, V38)), tolerance_ms=5))["a"]
-    # halo_api.md §2.10: 194 of the 203 kill timestamps coincide with a death event.
+    # In the recorded v38 film, 194 of the 203 kill timestamps coincide with a death event.
     assert (exact["pair_count"], exact["pair_tolerance_ms"]) == (194, 0)
     assert (loose["pair_count"], loose["pair_tolerance_ms"]) == (203, 5)
     assert all(p["delta_ms"] == 0 for p in exact["pairs"])

@@ -1,4 +1,4 @@
-"""Play sessions: reference §5.3 cases, boundaries, modes, stable ids and affected_range splicing."""
+"""Play sessions: the legacy acceptance cases, boundaries, modes, stable ids and affected_range splicing."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def frame(rows: Sequence[Row], player: str = "p") -> pl.DataFrame:
 
 
 def any_change(rows: Sequence[Row]) -> pl.DataFrame:
-    """The legacy "teammates mode" of §5.3: no friend set at all."""
+    """The legacy "teammates mode" of the acceptance cases: no friend set at all."""
     matches = frame(rows)
     modes = pl.DataFrame(
         {"player_xuid": ["p"], "friends_mode": ["any_change"], "friend_xuids": [[]]},
@@ -64,7 +64,7 @@ def friends_of(player: str, *xuids: str | None) -> pl.DataFrame:
     return pl.DataFrame({"player_xuid": [player] * len(xuids), "friend_xuid": list(xuids)})
 
 
-# --- §5.3 cases (gap 120, "any change" mode unless friends are given) ---------------------------
+# --- acceptance cases (gap 120, "any change" mode unless friends are given) -----------------------
 
 
 def test_signature_change_splits() -> None:

@@ -41,7 +41,7 @@ def clearance_url() -> str:
 
 
 def authorize_url(client_id: str, redirect_uri: str) -> str:
-    """The address the user opens once in a browser to grant the app access (reference §5.1.2)."""
+    """The address the user opens once in a browser to grant the app access (Live OAuth 2.0 authorize)."""
     query = urlencode(
         {
             "client_id": client_id,

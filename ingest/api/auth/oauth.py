@@ -1,7 +1,7 @@
 """The Microsoft account half of the chain: authorization code or refresh token → access token.
 
 login.live.com first; when it answers ``invalid_client`` (apps registered through the newer Entra
-portal), the same form goes to the v2 consumer endpoint (LevelUp's fallback, reference §5.1.3).
+portal), the same form goes to the v2 consumer endpoint (the legacy app's fallback).
 Which endpoint accepted the app is remembered so later refreshes go straight there.
 """
 

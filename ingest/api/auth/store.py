@@ -43,7 +43,7 @@ from ..credentials import REDACTOR
 CONFIG_ENV = "HALO_AUTH_CONFIG"
 FORMAT_VERSION = 1
 CONFIG_LINEAGE = "config"
-# Renew a cached Spartan token this long before it runs out (reference §5.2)...
+# Renew a cached Spartan token this long before it runs out (it lives a few hours)...
 REFRESH_MARGIN = timedelta(minutes=10)
 # A token younger than this is never renewed proactively: with a skewed clock (or a service handing
 # out short tokens) "about to expire" must not turn into a sign-in on every request.

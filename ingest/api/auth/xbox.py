@@ -1,6 +1,6 @@
 """The Xbox/Halo half of the chain: access token → Xbox user token → XSTS → Spartan → clearance.
 
-Reference §5.1 steps 5–8. Unlike SPNKr, every step checks its status and the keys it needs, so a
+The last four steps of the sign-in chain. Unlike SPNKr, every step checks its status and the keys it needs, so a
 refusal ends in one line naming the step instead of a KeyError three calls later.
 """
 
