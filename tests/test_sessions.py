@@ -9,14 +9,8 @@ from collections.abc import Sequence
 import polars as pl
 import pytest
 
-from analytics.sessions import (
-    TABLE_COLUMNS,
-    affected_range,
-    apply_session_rules,
-    assign_sessions,
-    resolve_friend_sets,
-    session_rows_to_write,
-)
+from analytics.session_rules import apply_session_rules, assign_sessions, resolve_friend_sets
+from analytics.sessions import TABLE_COLUMNS, affected_range, session_rows_to_write
 
 T0 = dt.datetime(2024, 3, 1, 18, 0, tzinfo=dt.UTC)
 SCHEMA: dict[str, pl.DataType] = {
