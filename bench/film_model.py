@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics.film_manifest import FILM_CHUNK_TYPE_HIGHLIGHTS
 from analytics.highlights import CHUNK_SCHEMA, decode_chunks
 from bench.common import machine, measured_dbt, rows_written, write_result
 from fake_halo import recorded
@@ -89,8 +90,8 @@ def land_films(db: Path, ids: list[str]) -> None:
                         [match_id, json.dumps(stats), now])
             con.execute("insert into landing.film_manifests values (?, ?, ?)",
                         [match_id, json.dumps(manifest), now])
-            con.execute("insert into landing.film_chunks values (?, ?, 3, 38, ?, ?)",
-                        [match_id, CHUNK_INDEX, data, now])
+            con.execute("insert into landing.film_chunks values (?, ?, ?, 38, ?, ?)",
+                        [match_id, CHUNK_INDEX, FILM_CHUNK_TYPE_HIGHLIGHTS, data, now])
         if not con.execute("select count(*) from landing.tracked_players").fetchone()[0]:
             con.execute("insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)",
                         [TRACKED_XUID, "aCurtis X89", now])
