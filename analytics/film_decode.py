@@ -1,6 +1,6 @@
 """Decode the highlight events of a film's last chunk (ChunkType 3).
 
-The rules (reference: halo_api.md section 2.10), on the decompressed bytes read as one bit
+The rules (docs/domain/film.md, decoding), on the decompressed bytes read as one bit
 string, most significant bit first:
 
 1. A candidate is a byte 0x2D or 0x25 followed by 0xC0, at any bit offset, whose preceding

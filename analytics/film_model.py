@@ -1,4 +1,4 @@
-"""Value types shared by the film highlight-chunk decoder and rewriter."""
+"""Value types of the film highlight-chunk decoder."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ class HighlightEvent:
     is_medal: bool
     event_type: EventType
     time_ms: int
-    medal_code: int | None
-    medal_name: str | None
+    medal_code: int | None  # the film's own medal code (names: the dbt seed film_medal_codes)
     bit_offset: int
     record_bit_offset: int
 

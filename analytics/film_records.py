@@ -1,11 +1,8 @@
-"""The 60-byte highlight-event record: layouts per film major version, classification, medals."""
+"""The 60-byte highlight-event record: layouts per film major version, classification."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from analytics.film_model import EventType, HighlightEvent
 
@@ -31,9 +28,6 @@ _PLAIN_EVENT_TYPES: dict[int, EventType] = {
     KILL_HINT: "kill",
 }
 
-_MEDAL_CODES_FILE = Path(__file__).with_name("film_medal_codes.json")
-
-
 class RecordError(Exception):
     """One record cannot be turned into an event (the decoder adds where it was)."""
 
@@ -57,13 +51,6 @@ def layout_for_version(major_version: int) -> RecordLayout:
     if major_version < 1:
         raise ValueError(f"film major version must be positive, got {major_version}")
     return V39_V40_LAYOUT if 39 <= major_version <= 40 else STANDARD_LAYOUT
-
-
-@cache
-def medal_names() -> dict[int, str]:
-    """Film medal code -> medal name (the film's own codes, not the stats NameId)."""
-    raw = json.loads(_MEDAL_CODES_FILE.read_text(encoding="utf-8"))
-    return {int(code): str(name) for code, name in raw.items()}
 
 
 def decode_gamertag(field: bytes) -> str:
@@ -113,8 +100,6 @@ def parse_record(
         event_type=event_type,
         time_ms=int.from_bytes(record[TIME_MS_AT : TIME_MS_AT + 4], "big"),
         medal_code=medal_code,
-        # An unknown code (a medal newer than the table) keeps its code and gets no name.
-        medal_name=None if medal_code is None else medal_names().get(medal_code),
         bit_offset=bit_offset,
         record_bit_offset=record_bit_offset,
     )

@@ -1,10 +1,11 @@
 """Killer → victim pairing of a match's film kill and death events.
 
-Reference: levelup_domain.md §4.10 (acceptance cases C1–C9 in §5.3).
+The rule in prose: docs/domain/film.md (kill pairing); tests/test_pairing.py replays the legacy app's
+acceptance cases C1–C9.
 
 Per match, kills in time order each take the nearest *unused* death within ``± tolerance_ms``
 (inclusive); on equal distance the earlier death in sorted order wins; a kill with no candidate
-stays unpaired. Greedy, not globally optimal, exactly as the reference (C2).
+stays unpaired. Greedy, not globally optimal, exactly as the legacy app (case C2).
 
 Decisions:
 

@@ -1,6 +1,7 @@
 """v4-relative performance score: each match ranked against the player's own earlier matches.
 
-Reference: levelup_domain.md §4.12 (acceptance values §5.3). For every (player, match) the eight
+The rule in prose: docs/domain/player.md (performance score); tests replay the legacy app's acceptance
+values. For every (player, match) the eight
 metrics below are turned into percentiles against the same metric over the player's *history*, and
 the score is the weighted mean of the percentiles that exist, rounded to one decimal.
 
@@ -15,8 +16,8 @@ Decisions (where the legacy code was inconsistent, one rule is used on both side
   row: as the current match the metric is left out (weights renormalised), in history the row is
   dropped from that metric's series (so ``n`` is per metric). The legacy quirk of turning NULL
   counts, personal score, damage and rank-diff into 0 in history only is *not* kept: it is what
-  pushed pspm/dpm_damage to 100 and rank_perf to ~0 in LevelUp's inline path (§4.12, §7.15), and
-  our rows always carry those columns (SPEC: all 8 metrics from our own columns). The acceptance
+  pushed pspm/dpm_damage to 100 and rank_perf to ~0 in LevelUp's inline path, and our rows
+  always carry those columns (all 8 metrics come from our own columns). The acceptance
   cases have complete history, so they are unaffected.
 * **kda**: the stored value; when NULL it is derived as ``(k + a) / max(1, d)`` (case E) for that
   row, whether it is scored or part of history; NULL when any of k, d, a is NULL too.

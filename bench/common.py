@@ -127,7 +127,7 @@ def measured_dbt(
     """``dbt <args>`` on ``db`` under ``run_measured``, and its run_results.json (None when dbt wrote
     none). The target directory is kept between calls (partial parsing, as for a user's repeated
     builds); only the previous call's results go."""
-    from ingest.dbt_runner import dbt_command
+    from ingest.transform.dbt_runner import dbt_command
 
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)

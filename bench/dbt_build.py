@@ -31,10 +31,10 @@ from typing import Any
 
 from bench.common import ROOT, machine, measured_dbt, write_result
 from bench.synth import build_landing, land_matches
-from ingest.dbt_runner import SYNC_BUILD_ARGS
-from ingest.fake_api import CareerSpec, FakeHaloApi
-from ingest.fake_api.schedule import MatchMeta
-from ingest.landing import connect
+from fake_halo import CareerSpec, FakeHaloApi
+from fake_halo.schedule import MatchMeta
+from ingest.store.warehouse import connect
+from ingest.transform.dbt_runner import SYNC_BUILD_ARGS
 
 PLAYERS = 8
 SEED = 7
@@ -47,8 +47,8 @@ FILM_LIMIT = 2_000
 CACHE = Path(os.environ.get("HALO_BENCH_CACHE", "/tmp/halo-bench-cache"))
 # The dbt project measured: this checkout, or a patched copy (to measure a proposed change).
 PROJECT = Path(os.environ.get("HALO_BENCH_PROJECT", ROOT))
-GENERATOR_SOURCES = ("bench/synth.py", "ingest/landing.py", "ingest/fake_api", "analytics/film_rewrite.py",
-                     "analytics/film_decode.py", "fixtures/halo")
+GENERATOR_SOURCES = ("bench/synth.py", "ingest/store/registry.py", "ingest/store/schema.py", "fake_halo",
+                     "analytics/film_decode.py")
 
 
 def generator_hash() -> str:
@@ -75,7 +75,7 @@ class Prepared:
 
 def prepare(matches: int) -> Prepared:
     from bench.synth import film_matches, split_newest
-    from ingest.fake_api import Career
+    from fake_halo import Career
 
     spec = CareerSpec.scale(PLAYERS, matches, SEED)
     film_limit = FILM_LIMIT

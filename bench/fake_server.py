@@ -13,7 +13,7 @@ import dataclasses
 import sys
 import threading
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, RateLimit, running
+from fake_halo import Career, CareerSpec, FakeHaloApi, FaultConfig, RateLimit, running
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,6 +1,6 @@
 """The film models at N films: full build, no-op build, incremental build with 1% new films.
 
-Data: the real v38 highlight chunk (fixtures/halo/film/38_63391382-….gzip, 640 events, 203
+Data: the real v38 highlight chunk (fake_halo/data/film/38_63391382-….gzip, 640 events, 203
 pairs) landed under N synthetic match ids, each with the oddball match stats it belongs to
 re-keyed to that id (8 humans: team ids, reconciliation and duels do real work) and a manifest;
 its tracked player is tracked. No HTTP, no history: this measures the models, not the ingester.
@@ -36,17 +36,18 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics.film_manifest import FILM_CHUNK_TYPE_HIGHLIGHTS
 from analytics.highlights import CHUNK_SCHEMA, decode_chunks
-from bench.common import ROOT, machine, measured_dbt, rows_written, write_result
-from ingest.landing import connect, ensure_landing_schema
+from bench.common import machine, measured_dbt, rows_written, write_result
+from fake_halo import recorded
+from ingest.store.schema import ensure_landing_schema
+from ingest.store.warehouse import connect
+from ingest.vocabulary import ASSET_KINDS
 
-FILM_DIR = ROOT / "fixtures/halo/film"
-CHUNK = FILM_DIR / "38_63391382-6b88-43f9-9ff4-6313404c419c.gzip"
-STATS = ROOT / "fixtures/halo/responses/get_match_stats_oddball.json"
-MANIFEST = ROOT / "fixtures/halo/responses/get_film_by_match_id.json"
-MEDAL_METADATA = ROOT / "fixtures/halo/responses/get_medal_metadata.json"
-ASSET_KINDS = {"MapVariant": "maps", "UgcGameVariant": "ugcGameVariants", "Playlist": "playlists",
-               "PlaylistMapModePair": "mapModePairs"}
+CHUNK = recorded.film("38_63391382-6b88-43f9-9ff4-6313404c419c.gzip")
+STATS = recorded.response("get_match_stats_oddball.json")
+MANIFEST = recorded.response("get_film_by_match_id.json")
+MEDAL_METADATA = recorded.response("get_medal_metadata.json")
 TRACKED_XUID = "2535445291321133"  # a human of the oddball match (aCurtis X89)
 CHUNK_INDEX = 26
 FILM_MODELS = (
@@ -89,8 +90,8 @@ def land_films(db: Path, ids: list[str]) -> None:
                         [match_id, json.dumps(stats), now])
             con.execute("insert into landing.film_manifests values (?, ?, ?)",
                         [match_id, json.dumps(manifest), now])
-            con.execute("insert into landing.film_chunks values (?, ?, 3, 38, ?, ?)",
-                        [match_id, CHUNK_INDEX, data, now])
+            con.execute("insert into landing.film_chunks values (?, ?, ?, 38, ?, ?)",
+                        [match_id, CHUNK_INDEX, FILM_CHUNK_TYPE_HIGHLIGHTS, data, now])
         if not con.execute("select count(*) from landing.tracked_players").fetchone()[0]:
             con.execute("insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)",
                         [TRACKED_XUID, "aCurtis X89", now])

@@ -32,14 +32,14 @@ from typing import Any
 from rich.console import Console
 
 from bench.common import PYTHON, ROOT, machine, write_result
-from ingest.fake_api import DEFAULT_TOKEN
-from ingest.fake_api.spec import CareerSpec
-from ingest.http import HttpSettings
-from ingest.ingest_command import IngestRequest, run_ingest
+from fake_halo import DEFAULT_TOKEN
+from fake_halo.spec import CareerSpec
+from ingest.api.client import HttpSettings
+from ingest.sync.ingest_request import IngestRequest, run_ingest
 
 RATE = 5.0
 PROFILE_RATE = 1.0
-OLD_PIPELINE_MATCHES_PER_S = 0.14  # levelup_domain.md §6: "100 matches 12 min" (v5)
+OLD_PIPELINE_MATCHES_PER_S = 0.14  # the legacy backfill: "100 matches 12 min" (its v5 figure)
 
 
 @dataclass

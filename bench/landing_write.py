@@ -25,9 +25,11 @@ from typing import Any
 
 from bench.common import machine, write_result
 from bench.synth import film_matches, newest_first, render_match
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi
-from ingest.landing import connect, ensure_landing_schema
-from ingest.writer import _TABLES, LandingWriter, _upsert_clause
+from fake_halo import Career, CareerSpec, FakeHaloApi
+from ingest.store.registry import LANDING_TABLES
+from ingest.store.schema import ensure_landing_schema
+from ingest.store.warehouse import connect
+from ingest.store.writer import LandingWriter
 
 MATCHES = 600
 PLAYERS = 2
@@ -36,11 +38,12 @@ PLAYERS = 2
 class ExecutemanyWriter(LandingWriter):
     """The flush before the Arrow bulk insert: one parameterised executemany per table."""
 
-    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        columns, _ = _TABLES[table]
-        placeholders = ", ".join("?" for _ in columns)
+    def write_table(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        spec = LANDING_TABLES[table]
+        placeholders = ", ".join("?" for _ in spec.columns)
         self.con.executemany(
-            f"insert into landing.{table} ({', '.join(columns)}) values ({placeholders}){_upsert_clause(table)}",
+            f"insert into landing.{table} ({', '.join(spec.column_names)}) values ({placeholders})"
+            f"{spec.upsert_clause()}",
             rows,
         )
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.common import machine, write_result
-from ingest.pacing import HostPacer
+from ingest.api.pacing import HostPacer
 
 RATE = 20.0
 BURST = 2

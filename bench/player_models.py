@@ -36,8 +36,8 @@ import duckdb
 from analytics.performance import compute_performance_scores
 from bench.common import machine, measured_dbt, rows_written, write_result
 from bench.synth import build_landing, land_matches
-from ingest.fake_api import CareerSpec
-from ingest.landing import connect
+from fake_halo import CareerSpec
+from ingest.store.warehouse import connect
 
 MATCHES = 10_000
 NEW_MATCHES = 25

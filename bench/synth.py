@@ -1,6 +1,6 @@
 """Synthetic careers straight into a warehouse's landing tables, without HTTP.
 
-The payloads are the fake API's own renderings (``ingest.fake_api``: recorded fixtures with new ids,
+The payloads are the fake API's own renderings (``fake_halo``: recorded payloads with new ids,
 times and players), landed in the shapes the ingester lands them:
 
 - ``match_history``: one history item per (tracked player, match), compact JSON as the writer dumps it;
@@ -36,13 +36,15 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi
-from ingest.fake_api import payloads as fake_payloads
-from ingest.fake_api.schedule import MatchMeta
-from ingest.fake_api.templates import LIFECYCLE_MATCHMADE
-from ingest.fake_api.wire import dumps
-from ingest.landing import connect, ensure_landing_schema
-from ingest.writer import arrow_rows, insert_arrow
+from fake_halo import Career, CareerSpec, FakeHaloApi
+from fake_halo import payloads as fake_payloads
+from fake_halo.schedule import MatchMeta
+from fake_halo.templates import LIFECYCLE_MATCHMADE
+from fake_halo.wire import dumps
+from ingest.store.schema import ensure_landing_schema
+from ingest.store.warehouse import connect
+from ingest.store.writer import arrow_rows, insert_arrow
+from ingest.vocabulary import ASSET_KINDS
 
 CHUNK_MATCHES = 1_000
 RUN_ID = "synthetic"
@@ -190,8 +192,7 @@ def land_reference(
     assets: dict[tuple[str, str, str], str] = {}
     for template_index in sorted({m.template for m in metas}):
         info = career.fixtures.templates[template_index].match_info
-        for field_name, kind in (("MapVariant", "maps"), ("UgcGameVariant", "ugcGameVariants"),
-                                 ("Playlist", "playlists"), ("PlaylistMapModePair", "mapModePairs")):
+        for field_name, kind in ASSET_KINDS.items():
             ref = info.get(field_name)
             if isinstance(ref, dict) and ref.get("AssetId"):
                 found = api.assets.find(kind, ref["AssetId"], ref["VersionId"])

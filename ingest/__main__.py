@@ -1,5 +1,5 @@
 """``python -m ingest`` is the ``halo`` command."""
 
-from .cli import app
+from .cli.app import app
 
 app()

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from test_auth_support import AuthWorld, auth_world, mode_of, one_line_error
 
-from ingest.auth.prepare import refresh_source
-from ingest.auth.select import AuthFlags, select
-from ingest.auth.source import RefreshTokenSource
-from ingest.auth.store import AuthConfig, AuthStore, RefreshRecord, lineage_of, utc_now
+from ingest.api.auth.prepare import refresh_source
+from ingest.api.auth.select import AuthFlags, select
+from ingest.api.auth.source import RefreshTokenSource
+from ingest.api.auth.store import AuthConfig, AuthStore, RefreshRecord, lineage_of, utc_now
 from ingest.errors import AuthError
 
 CHAIN = ("oauth_token", "xbox_user", "xsts", "spartan_token", "clearance")

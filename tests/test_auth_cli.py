@@ -12,7 +12,7 @@ import httpx
 import pytest
 from test_auth_support import AuthWorld, auth_world, leaks_in_output, mode_of, one_line_error
 
-from ingest.auth.store import AuthStore, utc_now
+from ingest.api.auth.store import AuthStore, utc_now
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from test_auth_support import (
     one_line_error,
 )
 
-from ingest.auth.store import AuthStore, utc_now
-from ingest.fake_api import CareerSpec
+from fake_halo import CareerSpec
+from ingest.api.auth.store import AuthStore, utc_now
 
 DEMO_PLAYERS = [p.gamertag for p in CareerSpec.demo().players]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, RunningServer, running
-from ingest.fake_api.auth_routes import FakeAuthService
+from fake_halo import Career, CareerSpec, FakeHaloApi, RunningServer, running
+from fake_halo.auth_routes import FakeAuthService
 
 REPO = Path(__file__).resolve().parents[1]
 HALO = str(Path(sys.executable).with_name("halo"))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.auth.hosts import AuthUrlMapper, authorize_url
-from ingest.auth.oauth import parse_authorization_code
-from ingest.auth.select import AuthFlags, azure_app, select
-from ingest.auth.store import (
+from ingest.api.auth.hosts import AuthUrlMapper, authorize_url
+from ingest.api.auth.oauth import parse_authorization_code
+from ingest.api.auth.select import AuthFlags, azure_app, select
+from ingest.api.auth.store import (
     AuthConfig,
     AuthStore,
     CachedSession,

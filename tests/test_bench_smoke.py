@@ -9,19 +9,16 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, running
-from ingest.pacing import HostPacer
-
-# bench/ is not an installed package (it is not shipped): import it from the checkout.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench import pacing_precision  # noqa: E402
-from bench.synth import build_landing  # noqa: E402
+# bench/ is not an installed package (it is not shipped): pytest's pythonpath has the checkout.
+from bench import pacing_precision
+from bench.synth import build_landing
+from fake_halo import Career, CareerSpec, FakeHaloApi, running
+from ingest.api.pacing import HostPacer
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.ingest_harness import ingest_once

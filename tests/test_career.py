@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from ingest.fake_api import Career, CareerSpec
-from ingest.fake_api.payloads import history_item, match_stats
-from ingest.fake_api.skill import SkillRenderer
-from ingest.fake_api.templates import parse_time_ms
+from fake_halo import Career, CareerSpec
+from fake_halo.payloads import history_item, match_stats
+from fake_halo.skill import SkillRenderer
+from fake_halo.templates import parse_time_ms
 
 MINUTE_MS = 60_000
 

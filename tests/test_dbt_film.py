@@ -25,10 +25,10 @@ from typing import Any
 
 import pytest
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, running
+from bench.film_reference import decode_reference
+from fake_halo import Career, CareerSpec, FakeHaloApi, running
 
 try:  # tests/ on sys.path (no tests/__init__.py)
-    from film_reference import decode_reference
     from support.dbt_harness import DbtRun, execute, query, run_dbt
     from support.fixture_warehouse import (
         ASSET_MATCH_ID,
@@ -42,7 +42,6 @@ try:  # tests/ on sys.path (no tests/__init__.py)
     )
     from support.ingest_harness import ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
-    from tests.film_reference import decode_reference
     from tests.support.dbt_harness import DbtRun, execute, query, run_dbt
     from tests.support.fixture_warehouse import (
         ASSET_MATCH_ID,

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from ingest.fake_api import DEFAULT_TOKEN, Career, CareerSpec, FakeHaloApi, running
-from ingest.tracking import find_tracked, untrack, update_friends
-from ingest.warehouse import open_warehouse
+from fake_halo import DEFAULT_TOKEN, Career, CareerSpec, FakeHaloApi, running
+from ingest.store.tracking import find_tracked, untrack, update_friends
+from ingest.store.warehouse import open_warehouse
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.dbt_harness import DbtRun, query, run_dbt

@@ -1,8 +1,8 @@
-"""ingest.dbt_runner.sync_build_args: what `halo build` adds to the user's dbt arguments."""
+"""ingest.transform.dbt_runner.sync_build_args: what `halo build` adds to the user's dbt arguments."""
 
 from __future__ import annotations
 
-from ingest.dbt_runner import sync_build_args
+from ingest.transform.dbt_runner import sync_build_args
 
 
 def test_a_sync_build_skips_unit_tests_by_default() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from support.ingest_harness import DEMO_MAIN, ingest_once, query, scalar
 
-from ingest.dbt_runner import run_dbt
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, FaultRule, running
-from ingest.status import status_rows
-from ingest.warehouse import open_warehouse
+from fake_halo import Career, CareerSpec, FakeHaloApi, FaultConfig, FaultRule, running
+from ingest.store.completeness import status_rows
+from ingest.store.warehouse import open_warehouse
+from ingest.transform.dbt_runner import run_dbt
 
 pytestmark = pytest.mark.dbt
 STATUS_TO_SERVER = {"match_stats": "stats", "match_skill": "skill", "film_manifest": "film_manifest", "film_chunk": "film_chunk"}

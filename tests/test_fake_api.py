@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from ingest.fake_api import (
+from analytics import film
+from fake_halo import (
     Career,
     CareerSpec,
     FakeHaloApi,
@@ -29,14 +31,6 @@ TOKEN = "demo-spartan-token"
 AUTH = {"x-343-authorization-spartan": TOKEN}
 MAIN = "2533274900000042"
 NIMBUS = "2533274911112233"
-
-
-def film_module():
-    """analytics.film is written by another engineer; film checks skip only while it is missing."""
-    try:
-        return importlib.import_module("analytics.film")
-    except ImportError as exc:
-        pytest.skip(f"analytics.film not importable yet ({exc}); film checks need its decoder")
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +261,6 @@ def test_matches_without_film_answer_404(server: RunningServer, client: httpx.Cl
 def test_film_manifest_and_highlight_chunk_reconcile(
     server: RunningServer, client: httpx.Client, template: str
 ) -> None:
-    film = film_module()
     career = server.api.career
     for meta in [m for m in career.matches if m.film and career.template(m).name == template][:3]:
         manifest = client.get(f"/discovery-infiniteugc/hi/films/matches/{meta.match_id}/spectate")
@@ -311,7 +304,6 @@ def test_film_manifest_and_highlight_chunk_reconcile(
 def test_films_name_players_as_they_were_called_then(
     server: RunningServer, client: httpx.Client
 ) -> None:
-    film = film_module()
     career = server.api.career
     quill = 2535400000004821
     renamed_at = career.renames[quill][0]
@@ -495,10 +487,9 @@ def test_same_seed_gives_byte_identical_payloads() -> None:
             filmed = next(m for m in career.matches if m.film)
             manifest = c.get(f"/discovery-infiniteugc/hi/films/matches/{filmed.match_id}/spectate")
             bodies.append(manifest.content)
-            if importlib.util.find_spec("analytics.film") is not None:
-                prefix = manifest.json()["BlobStoragePathPrefix"].split(".com", 1)[1]
-                last = manifest.json()["CustomData"]["Chunks"][-1]["FileRelativePath"]
-                bodies.append(c.get(f"/blobs-infiniteugc{prefix}{last[1:]}").content)
+            prefix = manifest.json()["BlobStoragePathPrefix"].split(".com", 1)[1]
+            last = manifest.json()["CustomData"]["Chunks"][-1]["FileRelativePath"]
+            bodies.append(c.get(f"/blobs-infiniteugc{prefix}{last[1:]}").content)
         return bodies
 
     with (
@@ -506,3 +497,27 @@ def test_same_seed_gives_byte_identical_payloads() -> None:
         running(FakeHaloApi(Career(CareerSpec.demo()))) as b,
     ):
         assert fetch_all(a) == fetch_all(b)
+
+
+def test_halo_fake_api_serves_the_demo_career_with_the_token_asked_for() -> None:
+    """The `halo fake-api` command: a real server process, the demo career by default."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HALO_")}
+    server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        [sys.executable, "-m", "ingest", "fake-api", "--port", "0", "--token", "v4=OtherToken123"],
+        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        line = server.stderr.readline()  # the ready line names the address and the token
+        assert "HALO_SPARTAN_TOKEN=v4=OtherToken123" in line, line
+        url = line.split("HALO_API_BASE_URL=", 1)[1].split()[0]
+        page = f"{url}/halostats/hi/players/xuid({MAIN})/matches?start=0&count=25&type=all"
+        refused = httpx.get(page, headers=AUTH, timeout=10)
+        answered = httpx.get(page, headers={"x-343-authorization-spartan": "v4=OtherToken123"}, timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert refused.status_code == 401
+    assert answered.status_code == 200
+    listed = {item["MatchId"] for item in answered.json()["Results"]}
+    demo = {m.match_id for m in Career(CareerSpec.demo()).history(int(MAIN))}  # the default career
+    assert len(demo) == 60 and len(listed) == 25 and listed <= demo

@@ -1,5 +1,6 @@
-"""Film highlight-event decoder: fixture facts (NOTICE.md, match stats, medal metadata), agreement
-with the bit-by-bit reference decoder, layout rules per version, and error behaviour."""
+"""Film highlight-event decoder: facts of the recorded films (NOTICE.md, match stats, medal
+metadata), agreement with the bit-by-bit reference decoder, layout rules per version, and error
+behaviour. Medal names come from the dbt seed film_medal_codes (the decoder emits codes only)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from film_reference import (
-    MARKERS,
-    TERMINATOR,
-    ReferenceDecodeError,
-    bit_text_to_bytes,
-    decode_reference,
-    to_bit_text,
-)
 
 from analytics.film import (
     FILM_CHUNK_TYPE_HIGHLIGHTS,
@@ -30,12 +23,19 @@ from analytics.film import (
     layout_for_version,
 )
 from analytics.film_scan import compile_bit_pattern, find_bit_pattern
+from bench.film_reference import (
+    MARKERS,
+    TERMINATOR,
+    ReferenceDecodeError,
+    bit_text_to_bytes,
+    decode_reference,
+    seed_medal_names,
+    to_bit_text,
+)
+from fake_halo.recorded import FILMS_DIR as FILM_DIR
+from fake_halo.recorded import RESPONSES_DIR as RESPONSES
 
-ROOT = Path(__file__).resolve().parents[1]
-FILM_DIR = ROOT / "fixtures/halo/film"
-RESPONSES = ROOT / "fixtures/halo/responses"
-
-# fixtures/halo/NOTICE.md: major version -> (first xuid, gamertag, time_ms, kill, death, mode, medal)
+# fake_halo/data/NOTICE.md: major version -> (first xuid, gamertag, time_ms, kill, death, mode, medal)
 NOTICE = {
     30: (2533274796688502, "ColeMiner4", 29375, 60, 60, 104, 21),
     33: (2535469531821339, "TwiningIsland83", 34133, 84, 84, 0, 81),
@@ -68,8 +68,14 @@ def reference_events(key: int | str) -> tuple[dict, ...]:
     return tuple(decode_reference(chunk(key), version_of(key)))
 
 
+def medal_name(event) -> str | None:
+    """The name the seed gives the event's medal code (what fct_film_events shows)."""
+    return None if event.medal_code is None else seed_medal_names().get(event.medal_code)
+
+
 def as_dicts(events) -> list[dict]:
-    return [dataclasses.asdict(event) for event in events]
+    """Events as the reference decoder gives them: the fields, plus the seed's medal name."""
+    return [{**dataclasses.asdict(event), "medal_name": medal_name(event)} for event in events]
 
 
 @pytest.mark.parametrize("version", sorted(NOTICE))
@@ -105,14 +111,14 @@ def test_highlight_events_chunk_matches_notice_and_match_stats() -> None:
         ("mode", 70),
     ]
     medal = events[4]
-    assert (medal.medal_code, medal.type_hint, medal.medal_name, medal.is_medal) == (
+    assert (medal.medal_code, medal.type_hint, medal_name(medal), medal.is_medal) == (
         107,
         100,
         "Nade Shot",
         True,
     )
     assert all(
-        e.medal_code is None and e.medal_name is None for i, e in enumerate(events) if i != 4
+        e.medal_code is None and medal_name(e) is None for i, e in enumerate(events) if i != 4
     )
     # The paired match stats: one human (xuid(2535445291321133)) with 2 kills, 1 death, 1 medal.
     stats = json.loads((FILM_DIR / "match_stats.json").read_text())
@@ -158,11 +164,11 @@ def test_medal_hints_are_the_metadata_sorting_weights_of_the_named_medal() -> No
         if e.event_type == "medal"
     ]
     assert len(medals) == sum(v[6] for v in NOTICE.values()) + 1
-    assert all(e.type_hint in weights[e.medal_name] for e in medals)
+    assert all(e.type_hint in weights[medal_name(e)] for e in medals)
 
 
 def test_events_start_at_every_bit_offset_mod_8_and_come_in_stream_order() -> None:
-    # halo_api.md 2.10: over the fixtures, event starts occur at every bit offset mod 8.
+    # Over the recorded films, event starts occur at every bit offset mod 8 (not byte aligned).
     residues = set()
     for key in ALL_CHUNKS:
         events = decode_highlight_events(chunk(key), version_of(key))
@@ -171,10 +177,19 @@ def test_events_start_at_every_bit_offset_mod_8_and_come_in_stream_order() -> No
     assert residues == set(range(8))
 
 
-def test_runtime_medal_table_is_the_fixture_table() -> None:
-    runtime = json.loads((ROOT / "analytics/film_medal_codes.json").read_text())
-    assert runtime == json.loads((FILM_DIR / "medal_codes.json").read_text())
-    assert len(runtime) == 155
+def test_the_seed_names_every_medal_code_the_decoder_emits() -> None:
+    # A film medal code is one byte of the record; the seed (SPNKr's table) names 155 of them,
+    # among them every code of the recorded films.
+    names = seed_medal_names()
+    assert len(names) == 155 and all(0 <= code <= 255 for code in names)
+    emitted = {
+        e.medal_code
+        for key in ALL_CHUNKS
+        for e in decode_highlight_events(chunk(key), version_of(key))
+        if e.event_type == "medal"
+    }
+    assert emitted and emitted <= set(names)
+    assert all(isinstance(name, str) and name for name in names.values())
 
 
 @pytest.mark.parametrize(
@@ -295,7 +310,7 @@ def test_synthetic_events_at_every_shift(lead_bits: int) -> None:
         lead_bits,
     )
     events = decode_highlight_events(data, 45)
-    assert [(e.xuid, e.gamertag, e.event_type, e.time_ms, e.medal_name) for e in events] == [
+    assert [(e.xuid, e.gamertag, e.event_type, e.time_ms, medal_name(e)) for e in events] == [
         (XUIDS[0], "Alpha", "kill", 1000, None),
         (XUIDS[1], "Bravo two", "medal", 2500, "Nade Shot"),
         (XUIDS[2], "Charlie", "mode", 3100, None),
@@ -345,11 +360,10 @@ def test_time_forming_a_terminator_ends_the_record_early_in_both_decoders() -> N
 
 
 def test_medal_code_missing_from_table_keeps_code_without_name() -> None:
-    table = json.loads((FILM_DIR / "medal_codes.json").read_text())
-    assert "250" not in table
+    assert 250 not in seed_medal_names()
     data, _ = synthetic([(XUIDS[0], record("Alpha", 100, 1000, flag=1, code=250))], 0)
     (event,) = decode_highlight_events(data, 38)
-    assert (event.event_type, event.medal_code, event.medal_name) == ("medal", 250, None)
+    assert (event.event_type, event.medal_code, medal_name(event)) == ("medal", 250, None)
 
 
 # --- manifest helper ----------------------------------------------------------------------
@@ -359,7 +373,7 @@ def test_highlight_chunk_of_recorded_manifest() -> None:
     manifest = json.loads((RESPONSES / "get_film_by_match_id.json").read_text())
     entry = highlight_chunk(manifest)
     assert FILM_CHUNK_TYPE_HIGHLIGHTS == 3
-    # halo_api.md 2.10: 27 chunks, the highlight chunk is the last, 124,693 bytes.
+    # The recorded manifest: 27 chunks, the highlight chunk is the last, 124,693 bytes.
     assert (entry["Index"], entry["ChunkType"], entry["ChunkSize"]) == (26, 3, 124_693)
     assert entry["FileRelativePath"] == "/filmChunk26"
 

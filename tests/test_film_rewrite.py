@@ -6,14 +6,14 @@ import dataclasses
 import zlib
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
-from film_reference import decode_reference
 
-from analytics.film import FilmDecodeError, decode_highlight_events, rewrite_players
+from analytics.film import FilmDecodeError, decode_highlight_events
+from bench.film_reference import decode_reference
+from fake_halo.film_rewrite import rewrite_players
+from fake_halo.recorded import FILMS_DIR as FILM_DIR
 
-FILM_DIR = Path(__file__).resolve().parents[1] / "fixtures/halo/film"
 ACURTIS = 2535445291321133  # in the 36, 38 and 40 films (NOTICE.md)
 TWINING = 2535469531821339  # TwiningIsland83, in the 30, 33, 36, 37, 38 and 40 films
 NEW_A = (2_900_000_000_000_001, "Synthetic Alpha")
@@ -51,7 +51,7 @@ def test_rewrite_substitutes_players_and_changes_nothing_else(version: int) -> N
     expected = substituted(original, mapping)
     assert decode_reference(rewritten, version) == expected
     decoded = [dataclasses.asdict(e) for e in decode_highlight_events(rewritten, version)]
-    assert decoded == expected
+    assert decoded == [{k: v for k, v in e.items() if k != "medal_name"} for e in expected]  # codes, no names
     assert Counter(e["event_type"] for e in decoded) == Counter(e["event_type"] for e in original)
     assert {NEW_A[0], NEW_B[0]} <= {e["xuid"] for e in decoded}
     assert not {ACURTIS, TWINING} & {e["xuid"] for e in decoded}

@@ -1,20 +1,17 @@
 """analytics.highlights.decode_chunks: what the warehouse's decode model stores per chunk.
 
-Expected values come from fixtures/halo/NOTICE.md, the bit-by-bit reference decoder
-(tests/film_reference.py) and hand-built chunks, never from the function under test.
+Expected values come from fake_halo/data/NOTICE.md, the bit-by-bit reference decoder
+(bench/film_reference.py) and hand-built chunks, never from the function under test.
 """
 
 from __future__ import annotations
 
-import json
 import zlib
 from datetime import UTC, datetime
-from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pytest
-from film_reference import decode_reference
 
 from analytics.highlights import (
     ARROW_OUTPUT_SCHEMA,
@@ -23,10 +20,11 @@ from analytics.highlights import (
     decode_chunks,
     decode_record_batches,
 )
+from bench.film_reference import decode_reference
+from fake_halo import recorded
 
-FILM_DIR = Path(__file__).resolve().parents[1] / "fixtures/halo/film"
-V38 = (FILM_DIR / "38_63391382-6b88-43f9-9ff4-6313404c419c.gzip").read_bytes()
-V37 = (FILM_DIR / "highlight_events.gzip").read_bytes()
+V38 = recorded.film("38_63391382-6b88-43f9-9ff4-6313404c419c.gzip").read_bytes()
+V37 = recorded.film("highlight_events.gzip").read_bytes()
 LANDED = datetime(2025, 1, 6, 18, 0, tzinfo=UTC)
 
 
@@ -76,7 +74,7 @@ def test_counts_are_the_notice_counts_and_events_the_reference_events() -> None:
 def test_pairs_are_computed_with_the_tolerance_and_recorded() -> None:
     exact = by_match(decode_chunks(chunks(("a", 38, V38)), tolerance_ms=0))["a"]
     loose = by_match(decode_chunks(chunks(("a", 38, V38)), tolerance_ms=5))["a"]
-    # halo_api.md §2.10: 194 of the 203 kill timestamps coincide with a death event.
+    # In the recorded v38 film, 194 of the 203 kill timestamps coincide with a death event.
     assert (exact["pair_count"], exact["pair_tolerance_ms"]) == (194, 0)
     assert (loose["pair_count"], loose["pair_tolerance_ms"]) == (203, 5)
     assert all(p["delta_ms"] == 0 for p in exact["pairs"])
@@ -140,14 +138,6 @@ def test_two_chunks_for_one_match_are_refused() -> None:
 def test_missing_columns_are_refused() -> None:
     with pytest.raises(ValueError, match="missing chunk columns: data"):
         decode_chunks(chunks(("m", 37, V37)).drop("data"))
-
-
-def test_the_seed_that_names_film_medals_is_the_fixture_table() -> None:
-    # fct_film_events takes medal_name from the seed film_medal_codes, not from the decoder.
-    seed = Path(__file__).resolve().parents[1] / "seeds/film_medal_codes.csv"
-    rows = pl.read_csv(seed, schema={"film_medal_code": pl.Int64, "medal_name": pl.String})
-    fixture = json.loads((FILM_DIR / "medal_codes.json").read_text())
-    assert dict(rows.iter_rows()) == {int(code): name for code, name in fixture.items()}
 
 
 def test_players_are_the_distinct_xuid_gamertag_pairs_in_order_of_appearance() -> None:

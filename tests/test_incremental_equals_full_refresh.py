@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.fake_api import (
+from fake_halo import (
     DEFAULT_TOKEN,
     Career,
     CareerSpec,
@@ -39,9 +39,9 @@ from ingest.fake_api import (
     RunningServer,
     running,
 )
-from ingest.fake_api.templates import LIFECYCLE_MATCHMADE
-from ingest.tracking import find_tracked, list_tracked, update_friends
-from ingest.warehouse import open_warehouse
+from fake_halo.templates import LIFECYCLE_MATCHMADE
+from ingest.store.tracking import find_tracked, list_tracked, update_friends
+from ingest.store.warehouse import open_warehouse
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.dbt_harness import DbtRun, run_dbt

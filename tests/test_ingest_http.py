@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support.ingest_harness import DEMO_FRIEND, DEMO_MAIN, halo_cli, ingest_once, query, scalar
 
-from ingest.fake_api import (
+from fake_halo import (
     Career,
     CareerSpec,
     FakeHaloApi,

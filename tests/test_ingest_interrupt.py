@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from support.ingest_harness import DEMO_MAIN, halo_subprocess, query, scalar
 
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, RunningServer, running
-from ingest.status import status_rows
-from ingest.warehouse import open_warehouse
+from fake_halo import Career, CareerSpec, FakeHaloApi, FaultConfig, RunningServer, running
+from ingest.store.completeness import status_rows
+from ingest.store.warehouse import open_warehouse
 
 SLOW = ["--rate", "15", "--profiles", "none"]  # slow enough to interrupt part-way, bounded in time
 BATCH = 50  # LandingWriter's default batch size

@@ -8,9 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import state
-from ingest.landing import LANDING_TABLES, connect, ensure_landing_schema
-from ingest.writer import LandingWriter
+from fake_halo import recorded
+from ingest.store import landed
+from ingest.store.registry import LANDING_TABLES
+from ingest.store.schema import ensure_landing_schema
+from ingest.store.warehouse import connect
+from ingest.store.writer import LandingWriter
+from ingest.vocabulary import human_xuids
 
 
 @pytest.fixture()
@@ -117,13 +121,13 @@ def test_payload_status_explains_each_gap(con: duckdb.DuckDBPyConnection) -> Non
         ("cu", "film_manifest"): "missing",
         ("cu", "film_chunk"): "missing",
     }
-    needs = state.matches_needing_payloads(con, "2535445291321133")
+    needs = landed.matches_needing_payloads(con, "2535445291321133")
     assert [(n.match_id, sorted(n.needs)) for n in needs] == [
         ("mm", ["match_skill"]),
         ("cu", ["film_chunk", "film_manifest", "match_stats"]),
     ]
     # Terminal failures come back only when asked for.
-    retry = state.matches_needing_payloads(con, "2535445291321133", retry_failed=True)
+    retry = landed.matches_needing_payloads(con, "2535445291321133", retry_failed=True)
     assert sorted(retry[0].needs) == ["film_manifest", "match_skill"]
 
 
@@ -146,15 +150,14 @@ def test_human_xuids_skip_bots_and_duplicates() -> None:
         {"PlayerId": "xuid(2535445291321133)"}, {"PlayerId": "xuid(123)"},
         {"PlayerId": "xuid(2533274823110022)"},
     ]}
-    assert state.human_xuids(stats) == ["2535445291321133", "2533274823110022"]
+    assert human_xuids(stats) == ["2535445291321133", "2533274823110022"]
 
 
 def test_landed_human_xuids_reads_every_payload(con: duckdb.DuckDBPyConnection) -> None:
-    fixture = Path(__file__).parents[1] / "fixtures/halo/responses/get_match_stats_stockpile.json"
-    payload = fixture.read_text()
+    payload = recorded.response("get_match_stats_stockpile.json").read_text()
     writer = LandingWriter(con)
     writer.match_stats("s", payload)
     writer.flush()
     expected = {p["PlayerId"][5:-1] for p in json.loads(payload)["Players"] if p["PlayerId"].startswith("xuid(")}
-    assert state.landed_stats_references(con)[1] == expected
+    assert landed.landed_stats_references(con)[1] == expected
     assert expected  # the stockpile fixture has humans and bots

@@ -1,4 +1,4 @@
-"""Killer → victim pairing: reference §5.3 cases C1–C9 and a randomized plain-implementation check."""
+"""Killer → victim pairing: the legacy acceptance cases C1–C9 and a randomized plain-implementation check."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def test_empty_input_and_missing_columns() -> None:
 
 
 def plain_pairs(events: list[dict[str, Any]], tolerance: int) -> list[tuple]:
-    """The §4.10 pseudo-code, literally, on the (stable) time-sorted kills and deaths."""
+    """The legacy pairing loop, literally, on the (stable) time-sorted kills and deaths."""
     tolerance = max(0, tolerance)
 
     def kind(e: dict[str, Any]) -> str | None:

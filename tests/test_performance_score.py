@@ -1,4 +1,4 @@
-"""v4-relative performance score: reference §5.3 cases A–E, boundaries, and a naive cross-check."""
+"""v4-relative performance score: the legacy acceptance cases A–E, boundaries, and a naive cross-check."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def score_of(rows: Sequence[dict[str, Any]], match_id: str = "cur") -> float | N
     return out.filter(pl.col("match_id") == match_id)["performance_score"].item()
 
 
-# --- §5.3 cases A–E -------------------------------------------------------------------------
+# --- acceptance cases A–E -----------------------------------------------------------------------
 
 
 def history_a(**extra_per_row: Any) -> list[dict[str, Any]]:

@@ -11,8 +11,8 @@ import pytest
 from support.ingest_harness import DEMO_FRIEND, DEMO_MAIN, halo_subprocess, ingest_once, scalar
 from support.warehouse_compare import mart_snapshot
 
-from ingest.dbt_runner import run_dbt
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, FaultConfig, running
+from fake_halo import Career, CareerSpec, FakeHaloApi, FaultConfig, running
+from ingest.transform.dbt_runner import run_dbt
 
 pytestmark = pytest.mark.dbt
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.ingest_harness import DEMO_MAIN, REPO, halo_cli, query
 
-from ingest.fake_api import (
+from fake_halo import (
     Career,
     CareerSpec,
     FakeHaloApi,

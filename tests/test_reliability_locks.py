@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support.ingest_harness import DEMO_MAIN, halo_cli, ingest_once, scalar
 
-from ingest.dbt_runner import run_dbt
-from ingest.fake_api import Career, CareerSpec, FakeHaloApi, RunningServer, running
+from fake_halo import Career, CareerSpec, FakeHaloApi, RunningServer, running
+from ingest.transform.dbt_runner import run_dbt
 
 HOLD = """
 import sys, time, duckdb

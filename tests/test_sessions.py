@@ -1,4 +1,4 @@
-"""Play sessions: reference §5.3 cases, boundaries, modes, stable ids and affected_range splicing."""
+"""Play sessions: the legacy acceptance cases, boundaries, modes, stable ids and affected_range splicing."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ from collections.abc import Sequence
 import polars as pl
 import pytest
 
-from analytics.sessions import (
-    TABLE_COLUMNS,
-    affected_range,
-    apply_session_rules,
-    assign_sessions,
-    resolve_friend_sets,
-    session_rows_to_write,
-)
+from analytics.session_rules import apply_session_rules, assign_sessions, resolve_friend_sets
+from analytics.sessions import TABLE_COLUMNS, affected_range, session_rows_to_write
 
 T0 = dt.datetime(2024, 3, 1, 18, 0, tzinfo=dt.UTC)
 SCHEMA: dict[str, pl.DataType] = {
@@ -41,7 +35,7 @@ def frame(rows: Sequence[Row], player: str = "p") -> pl.DataFrame:
 
 
 def any_change(rows: Sequence[Row]) -> pl.DataFrame:
-    """The legacy "teammates mode" of §5.3: no friend set at all."""
+    """The legacy "teammates mode" of the acceptance cases: no friend set at all."""
     matches = frame(rows)
     modes = pl.DataFrame(
         {"player_xuid": ["p"], "friends_mode": ["any_change"], "friend_xuids": [[]]},
@@ -64,7 +58,7 @@ def friends_of(player: str, *xuids: str | None) -> pl.DataFrame:
     return pl.DataFrame({"player_xuid": [player] * len(xuids), "friend_xuid": list(xuids)})
 
 
-# --- §5.3 cases (gap 120, "any change" mode unless friends are given) ---------------------------
+# --- acceptance cases (gap 120, "any change" mode unless friends are given) -----------------------
 
 
 def test_signature_change_splits() -> None:

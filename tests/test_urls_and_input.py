@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import urls
-from ingest.credentials import Redactor, parse_clearance, parse_spartan_token
+from ingest.api import urls
+from ingest.api.credentials import Redactor, parse_clearance, parse_spartan_token
+from ingest.api.urls import UrlMapper
 from ingest.errors import UsageError
-from ingest.players import parse_player_spec
-from ingest.urls import UrlMapper
+from ingest.player_input import parse_player_spec
 
 
 def test_override_maps_every_host_to_its_first_label() -> None:

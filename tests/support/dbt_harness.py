@@ -1,6 +1,6 @@
 """Real `dbt` invocations for the dbt tests, and what each one did, read from run_results.json.
 
-``run_dbt(root, db, *args)`` runs the project's dbt (``ingest.dbt_runner``, as ``halo build``
+``run_dbt(root, db, *args)`` runs the project's dbt (``ingest.transform.dbt_runner``, as ``halo build``
 does) on the DuckDB file ``db``, with its target under ``root`` and its logs in ``root/logs``,
 and returns a ``DbtRun``: exit code, output, wall time, the invocation id (which the incremental
 marts store in their ``dbt_invocation_id`` column: dbt-duckdb reports no rows_affected, so that
@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.dbt_runner import run_dbt as run_project_dbt
+from ingest.transform.dbt_runner import run_dbt as run_project_dbt
 
 
 def node_name(unique_id: str) -> str:

@@ -36,12 +36,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.landing import connect, ensure_landing_schema
-from ingest.writer import LandingWriter
+from fake_halo import recorded
+from ingest.store.schema import ensure_landing_schema
+from ingest.store.warehouse import connect
+from ingest.store.writer import LandingWriter
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = PROJECT_ROOT / "fixtures" / "halo"
-RESPONSES = FIXTURES / "responses"
+FIXTURES = recorded.DATA_DIR  # the recorded payloads, shipped with the fake API
+RESPONSES = recorded.RESPONSES_DIR
 
 TRACKED_XUID = "2535445291321133"
 TRACKED_GAMERTAG = "aCurtis X89"  # the gamertag the film fixtures give this xuid (NOTICE.md)
@@ -59,7 +60,7 @@ ASSET_FIELDS = {
 
 def stats_fixture_paths() -> list[Path]:
     """Every recorded match-stats payload."""
-    return sorted(RESPONSES.glob("get_match_stats*.json")) + [FIXTURES / "film" / "match_stats.json"]
+    return sorted(RESPONSES.glob("get_match_stats*.json")) + [recorded.film("match_stats.json")]
 
 
 def load_json(path: Path) -> Any:

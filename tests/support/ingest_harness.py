@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 
-from ingest.fake_api import DEFAULT_TOKEN, RunningServer
-from ingest.http import HttpSettings
-from ingest.ingest_command import IngestRequest, run_ingest
+from fake_halo import DEFAULT_TOKEN, RunningServer
+from ingest.api.client import HttpSettings
+from ingest.sync.ingest_request import IngestRequest, run_ingest
 
 DEMO_MAIN = "2533274900000042"  # "Demo Spartan"
 DEMO_FRIEND = "2533274911112233"  # "Nimbus Crow"
@@ -86,7 +86,7 @@ def halo_cli(args: list[str], env: dict[str, str]) -> IngestOutcome:
     """Invoke the real ``halo`` command in-process (typer's runner), as a user would."""
     from typer.testing import CliRunner
 
-    from ingest.cli import app
+    from ingest.cli.app import app
 
     runner = CliRunner()
     result = runner.invoke(app, args, env=env, catch_exceptions=False)

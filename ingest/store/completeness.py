@@ -1,0 +1,107 @@
+"""Per tracked player and data type, what is complete, missing, and why (what `halo status` shows).
+
+It reads ``main.fct_match_completeness`` (a dbt view over ``landing.match_payload_status`` and the
+marts), the same view the dbt test ``assert_every_gap_explained`` reads; before the first
+``dbt build`` it falls back to ``landing.match_payload_status`` alone, which is also what the
+ingester fetches from, so "to fetch" always agrees with what the next ``halo ingest`` will do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ..player_input import parse_player_spec
+
+DATA_TYPES = {
+    "match_stats": "match stats",
+    "match_skill": "skill",
+    "film_manifest": "film manifest",
+    "film_chunk": "film highlights",
+    "match_players": "→ players & medals",
+    "film_events": "→ film events & pairs",
+    "session": "→ sessions",
+    "performance_score": "→ performance score",
+}
+
+# Payload-level statuses as fct_match_completeness names them.
+PAYLOAD_ONLY_SQL = """
+select
+    history.player_xuid, history.match_id, status.endpoint as data_type,
+    case status.status
+        when 'landed' then 'complete' when 'not_applicable' then 'not_applicable'
+        when 'failed_terminal' then 'explained' when 'failed' then 'retrying' else 'missing'
+    end as status,
+    case when status.status in ('failed', 'failed_terminal')
+         then coalesce('HTTP ' || status.http_status, status.error, 'failed') end as reason
+from landing.match_history as history
+join landing.tracked_players as tracked on tracked.xuid = history.player_xuid
+join landing.match_payload_status as status on status.match_id = history.match_id
+"""
+
+SUMMARY_SQL = """
+with rows as ({rows}),
+reasons as (
+    select player_xuid, data_type, string_agg(reason || ' ×' || n, ', ' order by n desc, reason) as reasons
+    from (select player_xuid, data_type, reason, count(*) as n from rows
+          where reason is not null and status in ('explained', 'retrying') group by all)
+    group by all
+)
+select
+    rows.player_xuid, any_value(tracked.gamertag), rows.data_type,
+    count(*),
+    count(*) filter (where status = 'complete'),
+    count(*) filter (where status = 'missing'),
+    count(*) filter (where status = 'retrying'),
+    count(*) filter (where status = 'explained'),
+    count(*) filter (where status = 'not_applicable'),
+    count(*) filter (where status = 'needs_build'),
+    any_value(reasons.reasons)
+from rows
+join landing.tracked_players as tracked on tracked.xuid = rows.player_xuid
+left join reasons using (player_xuid, data_type)
+group by rows.player_xuid, rows.data_type
+"""
+
+
+@dataclass
+class StatusRow:
+    player_xuid: str
+    gamertag: str | None
+    data_type: str
+    listed: int
+    complete: int
+    missing: int
+    retrying: int
+    explained: int
+    not_applicable: int
+    needs_build: int
+    reasons: str | None
+
+    @property
+    def endpoint(self) -> str:
+        return self.data_type
+
+    @property
+    def to_fetch(self) -> int:
+        """What the next `halo ingest` will ask for (payload types only)."""
+        return self.missing + self.retrying
+
+
+def status_rows(con: duckdb.DuckDBPyConnection, players: list[str] | None = None) -> list[StatusRow]:
+    try:
+        rows = con.execute(SUMMARY_SQL.format(rows="select * from main.fct_match_completeness")).fetchall()
+    except duckdb.CatalogException:
+        rows = con.execute(SUMMARY_SQL.format(rows=PAYLOAD_ONLY_SQL)).fetchall()  # no dbt build yet
+    order = list(DATA_TYPES)
+    result = sorted(
+        (StatusRow(*r) for r in rows),
+        key=lambda r: (r.gamertag or "", r.player_xuid, order.index(r.data_type) if r.data_type in order else 99),
+    )
+    if players:
+        specs = [parse_player_spec(p) for p in players]
+        wanted_xuids = {s.xuid for s in specs if s.xuid}
+        wanted_tags = {s.gamertag.casefold() for s in specs if s.gamertag}
+        result = [r for r in result if r.player_xuid in wanted_xuids or (r.gamertag or "").casefold() in wanted_tags]
+    return result
