@@ -288,13 +288,14 @@
 {% endmacro %}
 
 
-{#- /stats: a per-entry award list, CoreStats.Medals[] or CoreStats.PersonalScores[]. -#}
-{% macro halo_match_awards_spec(list_key) %}
+{#- /stats: both per-entry award lists, CoreStats.Medals[] and CoreStats.PersonalScores[] (same shape). -#}
+{% macro halo_match_awards_spec() %}
+    {% set awards = [{"NameId": "BIGINT", "Count": "INTEGER", "TotalPersonalScoreAwarded": "INTEGER"}] %}
     {{ return({"Players": [{
         "PlayerId": "VARCHAR",
         "PlayerTeamStats": [{
             "TeamId": "INTEGER",
-            "Stats": {"CoreStats": {list_key: [{"NameId": "BIGINT", "Count": "INTEGER", "TotalPersonalScoreAwarded": "INTEGER"}]}}
+            "Stats": {"CoreStats": {"Medals": awards, "PersonalScores": awards}}
         }]
     }]}) }}
 {% endmacro %}

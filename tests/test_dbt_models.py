@@ -458,12 +458,12 @@ def test_asset_completeness_fails_on_an_unexplained_asset(wh: Warehouse) -> None
     # A retryable failure is explained (the next ingest retries it): a warning, not a failure.
     with landing_writer(wh.db) as writer:
         writer.attempt("ugc_asset", key, outcome="failed", http_status=503)
-    retrying = wh.dbt("test", "--select", "assert_match_assets_named", "pending_retries")
+    retrying = wh.dbt("test", "--select", "assert_match_assets_named", "assert_no_pending_retries")
     assert retrying.returncode == 0, retrying.output[-3000:]
-    assert retrying.status_of("assert_match_assets_named") == "pass" and retrying.status_of("pending_retries") == "warn"
+    assert retrying.status_of("assert_match_assets_named") == "pass" and retrying.status_of("assert_no_pending_retries") == "warn"
     with landing_writer(wh.db) as writer:
         writer.attempt("ugc_asset", key, outcome="not_found", http_status=404, terminal=True)
-    passing = wh.dbt("test", "--select", "assert_match_assets_named", "pending_retries")
+    passing = wh.dbt("test", "--select", "assert_match_assets_named", "assert_no_pending_retries")
     assert passing.returncode == 0 and set(passing.statuses().values()) == {"pass"}
 
 

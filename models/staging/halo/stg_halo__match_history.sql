@@ -1,4 +1,5 @@
--- One row per (tracked player, match) history item: that player's own outcome, rank and team.
+-- A history item repeats the match's MatchInfo. No end time here: it has one definition, from
+-- the stats payload, in stg_halo__match_stats.
 with
 
 source as (
@@ -25,10 +26,6 @@ final as (
         player_xuid,
         match_id,
         item.MatchInfo.StartTime as start_time,
-        coalesce(
-            item.MatchInfo.EndTime,
-            item.MatchInfo.StartTime + {{ seconds_to_interval(iso8601_duration_seconds('item.MatchInfo.Duration')) }}
-        ) as end_time,
         {{ iso8601_duration_seconds('item.MatchInfo.Duration') }} as duration_seconds,
         item.MatchInfo.LifecycleMode as lifecycle_mode,
         item.MatchInfo.GameVariantCategory as game_variant_category,
