@@ -1,4 +1,4 @@
-{#- The project's xuid rule, in SQL (documented in macros/_macros.yml and docs/domain/ids.md):
+{#- The project's xuid rule, in SQL (documented in macros/_macros.yml and docs/domain/ids_and_times.md):
     a xuid is exactly 16 ASCII digits. -#}
 
 {#- The xuid inside a stats/skill player id: `xuid(2535445291321133)` -> '2535445291321133'.

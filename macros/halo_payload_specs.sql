@@ -1,15 +1,6 @@
-{#-
-    Typed structure specs for DuckDB's json_transform, one per payload part, each written once.
-
-    json_transform(payload, spec) projects a JSON document onto the typed STRUCT/LIST/MAP the spec
-    describes: unknown extra keys are ignored, a missing key (or a value that does not cast) gives
-    NULL, so schema drift never fails a build. It is ~7x faster than one `->>` path per column.
-
-    Every macro returns a Python/Jinja object; `halo_json_spec(obj)` renders it as the SQL string
-    literal json_transform expects. The per-entry stats fields (CoreStats and every mode block) are
-    a single catalogue, `halo_stats_fields()`, from which the spec, the staging columns, the
-    per-player sums and the mart columns are all generated.
--#}
+{#- Typed json_transform specs, one per payload part, each written once, and the stats catalogue
+    (halo_stats_fields) from which the Stats spec, the staging columns, the per-player totals and
+    the mart columns are all generated (documented in macros/_macros.yml). -#}
 
 {% macro halo_json_spec(spec) -%}
     '{{ tojson(spec) }}'
@@ -47,13 +38,9 @@
 {% endmacro %}
 
 
-{#-
-    The catalogue of stats fields found under `Stats` (of a team, or of one PlayerTeamStats entry).
-    One line per field: block | JSON key | column name | kind | aggregation over a player's entries.
-      kind: int (INTEGER), double (DOUBLE), duration (ISO-8601 string -> DECIMAL seconds, `_seconds`)
-      agg:  sum | max | none (not carried past staging: the API's per-entry KDA / Accuracy are
-            recomputed from the sums; AverageLifeDuration has its own spawn-weighted rule).
--#}
+{#- The stats catalogue, one line per field: block|JSON key|column|kind (int, double,
+    duration)|aggregation over a player's entries (sum, max, none). After editing it, run
+    `python -m tests.support.stats_catalogue --write` to regenerate the columns' YAML docs. -#}
 {% macro halo_stats_fields() %}
     {% set lines = [
         "CoreStats|Score|score|int|sum",

@@ -1,9 +1,4 @@
--- Grain: xuid (every human seen in a stats payload, a skill answer, a history listing, a profile
--- or the tracked list), key xuid. A table rebuilt in full on every run: it grows with players,
--- not matches, and is a few thousand rows at most.
--- gamertag = the observation with the latest "time seen" (int_gamertag_observations: a
--- profile counts as seen at its fetched_at, a tracked player at its added_at), so a backfill of
--- old data can never regress it to an older gamertag. first/last_seen_at are match start times.
+-- A table rebuilt in full on every run: it grows with players, not matches (a few thousand rows).
 with
 
 match_players as (

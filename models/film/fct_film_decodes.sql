@@ -1,9 +1,4 @@
--- Grain: landed highlight chunk = match with a film; key match_id. The film's decode status
--- (int_film_chunk_decodes without the nested lists) and its reconciliation with the match stats
--- (fct_film_reconciliation summed per match). A view: always current, nothing stored twice.
--- film_matches_stats / reconcile_max_abs_diff are NULL while the film cannot be reconciled
--- (decode error, or no stats yet); within_tolerance uses var film_reconcile_tolerance (default 1:
--- SPNKr notes a kill or death is occasionally missing from a film).
+-- A view: the decode status and the reconciliation summary are always current and stored once.
 with
 
 decodes as (

@@ -1,9 +1,5 @@
--- Grain: one decoded highlight event; key (match_id, event_seq).
--- Incremental filter = missing-data detection, whole matches replaced (delete+insert on match_id):
--- a match is (re)built when its film has events but no row here yet, when its chunk was decoded
--- again (chunk landed again: chunk_fetched_at differs) or when its stats payload changed
--- (stats_fetched_at differs, NULL = no stats: team ids arrive with the stats). The post-hook
--- deletes rows of a film that now has no events or whose versions moved without a rewrite.
+-- Incremental per match (macro film_matches_to_build): rebuilt when the chunk is decoded again or
+-- the match's stats change, since team ids arrive with the stats.
 with
 
 events as (

@@ -1,10 +1,5 @@
--- Grain: match x human player, for every film decoded without error whose stats have landed;
--- key (match_id, xuid). Film kill/death/medal counts against the match stats
--- (prep_film_player_reconciliation). Incremental filter = missing-data detection, whole matches
--- replaced (delete+insert on match_id): a match is (re)built when it has no row here yet, when
--- its chunk was decoded again (chunk_fetched_at differs) or its stats payload changed
--- (stats_fetched_at differs). The post-hook deletes rows of a match whose film now fails to
--- decode or whose versions moved without a rewrite.
+-- Incremental per match (macro film_matches_to_build): a film is reconciled once its stats have
+-- landed, and again when its chunk or its stats land again.
 with
 
 reconciliation as (

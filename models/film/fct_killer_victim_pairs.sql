@@ -1,11 +1,5 @@
--- Grain: one paired kill; key (match_id, kill_seq). Pairs are computed when the chunk is decoded
--- (int_film_chunk_decodes: a match with 0 pairs keeps its decode row, so it is never paired
--- again); this mart unnests them with team ids and the team-kill flag (prep_film_kill_pairs).
--- Incremental filter = missing-data detection, whole matches replaced (delete+insert on match_id):
--- a match is (re)built when its film has pairs but no row here yet, when its chunk was decoded
--- again (chunk_fetched_at differs) or its stats payload changed (stats_fetched_at differs, NULL =
--- no stats yet: team ids and is_team_kill arrive with the stats). The post-hook deletes rows of
--- a film that now has no pairs or whose versions moved without a rewrite.
+-- Pairs are computed once per decoded chunk (int_film_chunk_decodes); this mart adds team ids, so
+-- it is rebuilt per match (macro film_matches_to_build) when the chunk or the stats change.
 with
 
 pairs as (

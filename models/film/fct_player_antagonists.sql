@@ -1,13 +1,4 @@
--- Grain: tracked player x scope; key (player_xuid, scope, match_id), scope 'match' (every match
--- with at least one duel kill of or by the player) or 'career' (match_id NULL). From
--- fct_player_opponent_duels (so without suicides and team kills):
---   nemesis = the opponent who killed me most (their_kills); ties: fewest of my kills on them
---             (the most one-sided), then the smallest xuid;
---   victim  = the opponent I killed most (my_kills); ties: fewest of their kills on me, then the
---             smallest xuid;
--- NULL when nobody killed me / I killed nobody. total_kills / total_deaths = my paired kills and
--- deaths against opponents in the scope (the sums of the duels).
--- A table rebuilt on every run (see fct_player_opponent_duels).
+-- A table rebuilt on every run, like the duels it reads (docs/domain/film.md).
 with
 
 duels as (

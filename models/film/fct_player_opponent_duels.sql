@@ -1,14 +1,6 @@
--- Grain: tracked player x scope x opponent; key (player_xuid, scope, match_id, opponent_xuid),
--- scope 'match' (one row per match in which the two met) or 'career' (match_id NULL, summed over
--- every match). my_kills = my paired kills of the opponent, their_kills = theirs of me,
--- net_kills = my_kills - their_kills; matches = matches with at least one such kill.
--- Counted from fct_killer_victim_pairs without suicides (no opponent) and without team kills
--- (a teammate is not an opponent; is_team_kill NULL - teams unknown - counts as a duel).
--- Opponent gamertag: the film's (as at match time) per match; the latest known (dim_players, else
--- the greatest film gamertag) for the career.
--- A table rebuilt on every run: an aggregate over fct_killer_victim_pairs that depends on the
--- tracked-player list and whose career rows change with every new film, so it always equals a
--- full refresh; one group-by over the pairs (see bench/film_model.py).
+-- A table rebuilt on every run: it follows the tracked-player list and its career rows change with
+-- every new film, so rebuilding it (one group-by over the pairs, bench/film_model.py) always
+-- equals a full refresh.
 with
 
 tracked as (

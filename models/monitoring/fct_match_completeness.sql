@@ -1,9 +1,5 @@
--- Grain: tracked player x listed match x data type; key (player_xuid, match_id, data_type).
--- What the warehouse holds for each match each tracked player listed, and why a gap is a gap.
--- A view, so it is always current: `halo status` reads it between builds (a gap there may be
--- 'needs_build'), and the singular test assert_every_gap_explained reads it after the models are
--- built (where 'missing' and 'needs_build' must not remain). Payload types come from
--- landing.match_payload_status, the definition the ingester also fetches from.
+-- A view, so `halo status` sees the current state between builds (where a gap may be
+-- 'needs_build'); the statuses are docs/domain/completeness.md's.
 with
 
 listed as (

@@ -1,9 +1,6 @@
--- Grain: session; key session_id (= player_xuid || ':' || its first match_id, stable).
--- Incremental filter = missing-data detection on data, not on the clock: every session's
--- input_fingerprint (md5 over its member matches' inputs, in order) is recomputed and compared
--- with the stored one; a session is (re)built when it is new or its fingerprint differs.
--- A session whose id changed (an older match became its first) is written under the new id and
--- the post-hook deletes ids that no longer exist in fct_player_match_sessions.
+-- Incremental on data, not on the clock: every session's input_fingerprint (md5 over its matches'
+-- inputs, in order) is recomputed and a session is rebuilt when it is new or its fingerprint
+-- differs. A session whose id changed is written under the new id; the post-hook deletes the old.
 with
 
 session_matches as (
@@ -132,7 +129,6 @@ final as (
         sessions.kills,
         sessions.deaths,
         sessions.assists,
-        -- LevelUp's session K/D: kills per death, the kills themselves when there is no death.
         case
             when sessions.deaths = 0 then cast(sessions.kills as double)
             else sessions.kills / sessions.deaths
@@ -151,8 +147,8 @@ final as (
         sessions.friends_mode,
         sessions.friends_present,
         sessions.start_reason,
-        -- Zone-free on purpose: wall-clock times are rendered by the consumer in the viewer's
-        -- zone from start_time/end_time (TIMESTAMPTZ); baking a zone in here is LevelUp's bug.
+        -- Zone-free on purpose: wall-clock times are rendered by the consumer in the reader's
+        -- zone from start_time/end_time; a zone baked in here would be wrong for every other reader.
         format(
             '{} {} · {}h{:02d}',
             sessions.match_count,

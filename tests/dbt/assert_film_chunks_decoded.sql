@@ -1,7 +1,3 @@
--- Completeness, film decoding: every landed highlight chunk has its decode row in
--- int_film_chunk_decodes, built from the chunk as it is landed now (same chunk_index and
--- fetched_at) with the current pairing tolerance. A decode that failed is still a row (with its
--- decode_error; see the warn test assert_films_decode_without_errors); a chunk with no row is an unexplained gap.
 select
     chunks.match_id,
     chunks.chunk_index,

@@ -1,8 +1,3 @@
--- Completeness, film events and pairs: every decoded film has exactly its decoded events in
--- fct_film_events and exactly its pairs in fct_killer_victim_pairs, built from the decoded chunk
--- (chunk_fetched_at) and the current match stats (stats_fetched_at, NULL = none), and no mart
--- holds rows of a match without a current decode. The decode row (int_film_chunk_decodes) is what
--- marks a film done, so a film with 0 events or 0 pairs expects 0 rows here.
 with
 
 decodes as (

@@ -1,7 +1,3 @@
--- Completeness, film reconciliation: every film decoded without error whose match stats have
--- landed is reconciled in fct_film_reconciliation - one row per human of the stats and per xuid
--- the film names - built from the current chunk and stats; no row is left for a film that is
--- not (or no longer) reconcilable.
 with
 
 expected_players as (

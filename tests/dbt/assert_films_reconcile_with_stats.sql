@@ -1,7 +1,3 @@
--- Films whose highlight events disagree with the match stats by more than var
--- film_reconcile_tolerance (default 1) for some player's kills, deaths or medals, or that name a
--- player the stats do not. SPNKr notes a kill or death is occasionally missing from a film, so a
--- difference of 1 is tolerated; anything more suggests a decoding or pairing problem.
 select
     decodes.match_id,
     decodes.film_major_version,

@@ -1,8 +1,3 @@
--- Completeness, marts: every match with a stats payload has its row in dim_matches and its rows
--- in fct_match_players, and each of them is built from the payloads landed now (same stats and
--- skill fetched_at, same number of resolved assets): an incremental filter that missed a new or
--- re-fetched payload fails here. (fct_medals / fct_personal_scores are checked per player by the
--- two count tests.)
 with
 
 stats as (

@@ -1,8 +1,4 @@
--- Completeness, assets: every asset ref (map, mode, playlist, map-mode pair) of every landed
--- match resolves to a landed asset version, or the ingester's latest failed attempt at it is
--- terminal (fetch_attempts endpoint 'ugc_asset', key '{kind}/{asset_id}/{version_id}', the same
--- "latest non-landed attempt" rule as landing.match_payload_status). No attempt at all fails the
--- build; a retryable failure is explained (the next ingest retries it; see assert_no_pending_retries).
+-- The same "latest non-landed attempt" rule as landing.match_payload_status, for assets.
 with
 
 refs as (

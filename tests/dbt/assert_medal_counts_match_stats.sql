@@ -1,11 +1,6 @@
--- Completeness, medals: per match and player, the medals in fct_medals add up to what the stats
--- payload says (Count summed over every entry, counting only medals whose total is > 0), computed
--- here from the raw JSON with paths independent of the staging specs.
---
--- The inline json_transform spec is this test's own (it does not use halo_payload_specs.sql, so a
--- wrong staging spec cannot hide itself here). One typed parse per payload plus select-list
--- unnests: `unnest(cast(... as json[]))` in lateral joins took 2.5 s at 10k matches and ~20 s at
--- 50k on every build; this takes ~0.5 s at 10k.
+-- The inline json_transform spec is this test's own, not halo_payload_specs.sql's. One typed parse
+-- per payload plus select-list unnests: lateral `unnest(cast(... as json[]))` joins took 2.5 s at
+-- 10k matches and ~20 s at 50k on every build; this takes ~0.5 s at 10k.
 with
 
 players as (

@@ -1,6 +1,3 @@
--- Explained but not yet filled: payloads whose last fetch failed with a retryable error (5xx,
--- timeout, dropped connection, throttling beyond the budget). The next `halo ingest` retries them;
--- a warning keeps them visible without failing an unattended build over a transient API error.
 with
 
 match_payloads as (

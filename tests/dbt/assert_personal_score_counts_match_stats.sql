@@ -1,11 +1,5 @@
--- Completeness, personal scores: per match and player, fct_personal_scores adds up to what the
--- stats payload says (Count and TotalPersonalScoreAwarded summed over every entry), computed here
--- from the raw JSON with paths independent of the staging specs.
---
--- The inline json_transform spec is this test's own (it does not use halo_payload_specs.sql, so a
--- wrong staging spec cannot hide itself here). One typed parse per payload plus select-list
--- unnests: `unnest(cast(... as json[]))` in lateral joins took 2.5 s at 10k matches and ~20 s at
--- 50k on every build; this takes ~0.5 s at 10k.
+-- The inline json_transform spec is this test's own, not halo_payload_specs.sql's (see
+-- assert_medal_counts_match_stats for why it is written this way).
 with
 
 players as (

@@ -1,7 +1,3 @@
--- Completeness, per tracked player x match: every input row has exactly its row in
--- fct_player_match_sessions and in fct_performance_scores, built from the inputs as they are now
--- (same start time and teammates; same score fingerprint), and neither table holds a row for a
--- match that is no longer an input. An incremental filter that missed a change fails here.
 with
 
 inputs as (

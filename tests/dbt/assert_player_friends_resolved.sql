@@ -1,5 +1,3 @@
--- Declared friends that resolve to no xuid (a typo, or a gamertag the warehouse has never seen):
--- the session models ignore them, so the user should know. Each failing row names the entry.
 with
 
 friends as (

@@ -1,6 +1,3 @@
--- Completeness, performance score: a NULL score is explained only by a short history (fewer than
--- var performance_min_history strictly earlier matches); with enough history the score exists,
--- and history_count is the number of the player's strictly earlier matches.
 with
 
 scores as (

@@ -1,6 +1,3 @@
--- Sessions: every session of fct_sessions has exactly one starting match, its id is the player
--- and that first match's id, and its match count, first start and player agree with
--- fct_player_match_sessions (and no session lacks its matches, or the reverse).
 with
 
 session_matches as (

@@ -1,7 +1,3 @@
--- Completeness, skill columns: every human the skill payload answered with ResultCode 0 has its
--- skill columns in fct_match_players (result code 0 and the payload's fetched_at), as long as the
--- player is in the match stats (an answer for a player the stats do not list is reported by the
--- warn-level test assert_skill_answers_match_stats_players).
 with
 
 answers as (

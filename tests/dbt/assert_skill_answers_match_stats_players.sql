@@ -1,4 +1,3 @@
--- Drift (warn): a skill answer for a xuid that the match's stats payload does not list.
 select skill.match_id, skill.xuid
 from {{ ref('stg_halo__match_skill') }} as skill
 inner join {{ ref('stg_halo__match_stats') }} as matches

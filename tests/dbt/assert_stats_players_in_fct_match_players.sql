@@ -1,5 +1,3 @@
--- Completeness, players: every player of every stats payload (humans and bots, counted straight
--- from the raw JSON, not from the staging models) has exactly one row in fct_match_players.
 with
 
 payload_players as (

@@ -1,11 +1,5 @@
--- Every observation of a (xuid, gamertag), with the time the gamertag was seen to be current:
---   profile (landing.players): fetched_at - the profile service answers with the gamertag as of
---                              the fetch, so it is the freshest source;
---   tracked player:            added_at - the gamertag the user typed/resolved when adding;
---   film highlight events:     the match's start time - a film records the gamertag the player
---                              had in that match, so an old film never overrides a newer profile
---                              or a newer film (start time from the stats, else the history).
--- Match stats carry no gamertags.
+-- Each observation is dated by when the gamertag was current, never by when it was processed, so
+-- old data (an old film included) never overrides a newer gamertag (docs/domain/matches.md).
 with
 
 profiles as (

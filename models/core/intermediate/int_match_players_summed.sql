@@ -1,14 +1,6 @@
--- One row per player per match: every PlayerTeamStats entry of the player summed (a player who
--- switched teams has one entry per team; the first entry alone under-counts). Derived rates are
--- recomputed from the sums rather than taken from one entry:
---   kda       = kills + assists / 3 - deaths (the API's own formula, unrounded)
---   accuracy  = 100 * shots_hit / shots_fired, NULL when shots_fired = 0 (the API rounds to 2 dp
---               and says 0 for no shot)
---   avg_life_seconds = spawn-weighted mean of the entries' AverageLifeDuration (a single entry:
---               its value exactly)
---   rank      = the API's Rank, else the 1-based position by personal score (else score) desc,
---               ties in Players[] order (LevelUp §4.6)
---   team_id   = LastTeamId
+-- A player who switched teams has one PlayerTeamStats entry per team, so totals are summed over
+-- every entry and the rates recomputed from the sums, never taken from one entry
+-- (docs/domain/matches.md).
 with
 
 entries as (
@@ -153,8 +145,8 @@ final as (
         entry_team_ids,
         {%- for column in halo_summed_stat_columns() %}
         {%- if column in ('kills', 'deaths', 'assists') %}
-        -- A player without any stats entry counts 0/0/0 (LevelUp §4.6); other sums stay NULL, and
-        -- so does a count the payload sent as null (unknown is not zero).
+        -- A player without any stats entry played nothing: 0/0/0. Other sums stay NULL, and so
+        -- does a count the payload sent as null (unknown is not zero).
         case when team_entry_count = 0 then 0 else {{ column }} end as {{ column }},
         {%- else %}
         {{ column }},

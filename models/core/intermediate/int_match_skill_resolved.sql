@@ -1,11 +1,5 @@
--- One row per answered player of a /skill payload, with my team, team MMR and enemy MMR resolved
--- as LevelUp §4.5 does (acceptance cases a-g in §5.3):
---   my team   = Result.TeamId, else the player's LastTeamId in the match stats
---   team_mmr  = Result.TeamMmr (may be NULL)
---   enemy_mmr = the value of the FIRST key of Result.TeamMmrs, in the payload's key order, that is
---               not my team (not a mean over several enemy teams); if that is absent or NULL, the
---               mean Result.TeamMmr of the other answered players whose (resolved) team is not mine.
---   With no team at all, the first key of TeamMmrs is taken (LevelUp compares with str(None)).
+-- The payload's own TeamMmrs are preferred (in its key order: the first other team, not a mean);
+-- the other team's answered players are the fallback (docs/domain/matches.md).
 with
 
 skill as (

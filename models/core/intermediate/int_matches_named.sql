@@ -1,17 +1,5 @@
--- One row per match with stats: MatchInfo plus asset names, code names, team scores, player
--- counts and the LevelUp-style labels (§4.2):
---   names        = the landed Discovery asset version's PublicName; a map or mode not landed
---                  itself falls back to the name the landed map-mode pair links for the same asset
---   mode_category = seed `mode_category_rules` applied to the map-mode pair name (else the mode
---                  name): strip a trailing "- <8+ alnum>" suffix, cut at " on " (drops the map),
---                  strip "- Forge" / "- Ranked"; the first rule (by rule_order) that matches wins
---                  ("contains" anywhere, or "prefix" = the text before ":"); no rule -> 'Other';
---                  no name resolved -> NULL. Labels: Arena (LevelUp's French "Assassin":
---                  Arena/Tactical/Community/Assault prefixes), Fiesta, BTB, Ranked, Firefight, Other.
---   is_ranked    = the playlist's name or one of its tags contains "ranked"; false without a
---                  playlist (customs); NULL while the playlist's name is not resolved
---   is_firefight = GameVariantCategory 42 (MP Firefight), or the mode or playlist name contains
---                  "firefight"
+-- Names come from the landed asset versions, so a match's names appear once its assets land
+-- (dim_matches rebuilds it then); the labels follow docs/domain/matches.md.
 with
 
 matches as (

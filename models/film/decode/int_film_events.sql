@@ -1,6 +1,4 @@
--- One row per decoded highlight event (the nested events of int_film_chunk_decodes, unnested),
--- no joins: the film's own facts (xuid, gamertag as recorded at match time, type, time).
--- fct_film_events adds team ids and medal names; prep_film_player_reconciliation counts them.
+-- The film's own facts, no joins: team ids and medal names are added by the marts.
 with
 
 decodes as (

@@ -1,6 +1,5 @@
--- One row per match x (xuid, gamertag) a decoded film names: the nested players list of
--- int_film_chunk_decodes (distinct pairs, computed once at decode time), unnested. What gamertag
--- observations need, without unnesting every event of every film on each build.
+-- The distinct (xuid, gamertag) pairs are listed once at decode time, so gamertag observations
+-- need not unnest every event of every film on each build.
 with
 
 decodes as (

@@ -1,9 +1,5 @@
--- One row per paired kill (the nested pairs of int_film_chunk_decodes, unnested) with the team of
--- each side from the match stats and the team-kill flag. Team ids: fct_match_players.team_id
--- (LastTeamId) of the killer's / victim's xuid in that match; NULL when the stats have not
--- landed or do not list the xuid. is_team_kill = the match has teams (MatchInfo.TeamsEnabled),
--- not a suicide, and both sides on the same team; false for a suicide or in a match without
--- teams; NULL when a needed team id (or the match's stats) is unknown.
+-- Team ids come from the core marts, so a pair's team-kill flag is unknown (NULL) until the
+-- match's stats land (docs/domain/film.md).
 with
 
 decodes as (

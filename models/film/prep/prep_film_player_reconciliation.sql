@@ -1,9 +1,5 @@
--- One row per match x human player for every film decoded without error whose match stats have
--- landed: the player's kill, death and medal counts in the film against the match stats (SPNKr's
--- check). Stats: fct_match_players kills/deaths (sums over every PlayerTeamStats entry) and the
--- sum of fct_medals.medal_count; humans only (bots never appear in films). Players = the stats'
--- humans plus any xuid the film names that the stats do not (in_stats false, stats counts 0).
--- A human with no event at all has film counts 0. *_diff = film - stats.
+-- Humans only: films record no bots. A xuid only the film names is kept (in_stats false) so that a
+-- decoding error cannot hide behind the join (docs/domain/film.md).
 with
 
 decodes as (

@@ -1,9 +1,6 @@
--- One row per (tracked player, declared friend entry as typed), with the xuid it resolves to.
--- `halo track PLAYER --friend X` stores X as typed: a 16-digit xuid is taken as is; anything else
--- is a gamertag, matched case-insensitively, first against the players' current gamertags
--- (dim_players), then against every gamertag ever observed for a player (a friend typed by a
--- former gamertag), the most recently seen first. Unresolvable entries keep friend_xuid NULL:
--- the session models ignore them and a warn test lists them.
+-- Friends are stored as typed (`halo track PLAYER --friend X`): resolving them here, on every
+-- build, lets a friend typed under an unknown gamertag resolve once that gamertag is seen
+-- (docs/domain/player.md).
 with
 
 tracked as (

@@ -1,12 +1,5 @@
--- Grain: tracked player x match (every match with a stats payload in which a tracked player
--- appears); key (player_xuid, match_id). Everything the session and performance models read,
--- from the marts (materialized, incremental, one definition of each column):
---   teammate_xuids: the other humans with the player's team_id (LastTeamId), sorted; NULL when
---     the player's team is unknown; [] when alone (FFA, solo custom against bots);
---   minutes_basis_seconds: the player's own time played, else the match duration (decision in
---     _player__models.yml);
---   score_input_fingerprint: md5 of every input of the performance score, start_time included;
---     fct_performance_scores compares it with the one it stored to find changed rows.
+-- Read from the core marts, where each stat has its one definition; the fingerprint lets
+-- fct_performance_scores find the rows whose inputs changed (docs/domain/player.md).
 with
 
 tracked as (
