@@ -13,6 +13,7 @@ compared whole.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -173,6 +174,26 @@ def test_first_build_passes_every_model_and_test(wh: Warehouse) -> None:
         kinds[uid.split(".")[0]] += 1
     assert kinds["model"] >= 20 and kinds["test"] >= 100 and kinds["unit_test"] >= 5 and kinds["seed"] >= 15
     print(f"\ncold dbt build: {run.wall_s:.1f}s wall, {dict(kinds)}")
+
+
+def test_every_mart_and_seed_column_is_documented(wh: Warehouse) -> None:
+    """Every column of every mart (schema main) and seed (reference) in the built warehouse has a
+    YAML description, and the YAML documents no column that does not exist."""
+    manifest = json.loads((wh.root / f"target_{wh.db.stem}" / "manifest.json").read_text())
+    nodes = [n for n in manifest["nodes"].values()
+             if n["resource_type"] in ("model", "seed") and n["schema"] in ("main", "reference")]
+    assert len(nodes) >= 30
+    problems = {}
+    for node in nodes:
+        columns = [r["column_name"] for r in query(
+            wh.db, "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                   "order by ordinal_position", [node["schema"], node["alias"] or node["name"]])]
+        documented = {name: c["description"] for name, c in node["columns"].items()}
+        undocumented = [c for c in columns if not documented.get(c, "").strip()]
+        stale = sorted(set(documented) - set(columns))
+        if not columns or undocumented or stale or not node["description"].strip():
+            problems[node["name"]] = {"undocumented": undocumented, "stale": stale}
+    assert problems == {}
 
 
 def test_every_player_row_matches_the_raw_json(wh: Warehouse) -> None:

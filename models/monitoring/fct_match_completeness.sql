@@ -189,9 +189,25 @@ derived_rows as (
 
 final as (
 
-    select * from payload_rows
+    select
+        player_xuid,
+        match_id,
+        start_time,
+        data_type,
+        status,
+        reason
+    from payload_rows
+
     union all
-    select * from derived_rows
+
+    select
+        player_xuid,
+        match_id,
+        start_time,
+        data_type,
+        status,
+        reason
+    from derived_rows
 
 )
 
