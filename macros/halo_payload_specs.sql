@@ -179,7 +179,9 @@
     {% set fields = [] %}
     {% for line in lines %}
         {% set parts = line.split("|") %}
-        {% do fields.append({"block": parts[0], "key": parts[1], "column": parts[2], "kind": parts[3], "agg": parts[4]}) %}
+        {% do fields.append({
+            "block": parts[0], "key": parts[1], "column": parts[2], "kind": parts[3], "agg": parts[4]
+        }) %}
     {% endfor %}
     {{ return(fields) }}
 {% endmacro %}
@@ -271,7 +273,9 @@
 
 {#- /stats: Teams[] (empty when TeamsEnabled is false). -#}
 {% macro halo_match_teams_spec() %}
-    {{ return({"Teams": [{"TeamId": "INTEGER", "Outcome": "INTEGER", "Rank": "INTEGER", "Stats": halo_stats_spec()}]}) }}
+    {{ return({"Teams": [{
+        "TeamId": "INTEGER", "Outcome": "INTEGER", "Rank": "INTEGER", "Stats": halo_stats_spec()
+    }]}) }}
 {% endmacro %}
 
 

@@ -423,7 +423,7 @@ def test_demo_new_film_is_the_only_chunk_decoded(demo: DemoFilms) -> None:
 
 def test_demo_film_gamertags_are_dated_by_match_start(demo: DemoFilms) -> None:
     observed = query(demo.db, "select * from intermediate.int_gamertag_observations "
-                              "where source = 'film' and xuid = ?", [QUILL])
+                              "where seen_in = 'film' and xuid = ?", [QUILL])
     starts = {m.start_ms: m for m in demo.career.matches if m.film and int(QUILL) in m.humans}
     assert len(observed) == len(starts)
     for row in observed:

@@ -132,9 +132,8 @@ def test_config_has_one_home(manifest: dict[str, Any]) -> None:
         code = (ROOT / node["original_file_path"]).read_text()
         if re.search(r"\{\{-?\s*config\(", code) or "dbt.config(" in code:
             in_code.append(node["original_file_path"])
-    for path in (ROOT / "tests" / "dbt").glob("*.sql"):
-        if re.search(r"\{\{-?\s*config\(", path.read_text()):
-            in_code.append(str(path.relative_to(ROOT)))
+    in_code += [str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "dbt").glob("*.sql")
+                if re.search(r"\{\{-?\s*config\(", path.read_text())]
     assert in_code == []
     incremental = {n for n, node in models(manifest).items() if node["config"]["materialized"] == "incremental"}
     assert {"dim_matches", "fct_match_players", "int_film_chunk_decodes", "fct_performance_scores",

@@ -3,20 +3,30 @@ with
 
 match_players as (
 
-    select match_id, xuid from {{ ref('int_match_players_summed') }}
+    select
+        match_id,
+        xuid
+    from {{ ref('int_match_players_summed') }}
     where xuid is not null
 
 ),
 
 matches as (
 
-    select match_id, start_time from {{ ref('stg_halo__match_stats') }}
+    select
+        match_id,
+        start_time
+    from {{ ref('stg_halo__match_stats') }}
 
 ),
 
 history as (
 
-    select player_xuid as xuid, match_id, start_time from {{ ref('stg_halo__match_history') }}
+    select
+        player_xuid as xuid,
+        match_id,
+        start_time
+    from {{ ref('stg_halo__match_history') }}
 
 ),
 
@@ -47,13 +57,20 @@ gamertags as (
 
 appearances as (
 
-    select match_players.xuid, match_players.match_id, matches.start_time
+    select
+        match_players.xuid,
+        match_players.match_id,
+        matches.start_time
     from match_players
     left join matches on match_players.match_id = matches.match_id
 
     union
 
-    select xuid, match_id, start_time from history
+    select
+        xuid,
+        match_id,
+        start_time
+    from history
 
 ),
 
@@ -89,12 +106,12 @@ latest_gamertag as (
         xuid,
         gamertag,
         seen_at as gamertag_seen_at,
-        source as gamertag_source
+        seen_in as gamertag_source
     from gamertags
     qualify row_number() over (
-        partition by xuid
-        order by seen_at desc, source_priority, gamertag
-    ) = 1
+            partition by xuid
+            order by seen_at desc, seen_in_priority asc, gamertag asc
+        ) = 1
 
 ),
 

@@ -149,7 +149,7 @@ final as (
     inner join match_payloads on players.match_id = match_payloads.match_id
     left join skill
         on players.match_id = skill.match_id
-        and players.xuid = skill.xuid
+            and players.xuid = skill.xuid
     left join outcomes on players.outcome = outcomes.outcome
 
 )

@@ -10,7 +10,10 @@ events as (
 
 players as (
 
-    select match_id, xuid, team_id
+    select
+        match_id,
+        xuid,
+        team_id
     from {{ ref('fct_match_players') }}
     where xuid is not null
 
@@ -50,10 +53,10 @@ final as (
     from events
     inner join matches_to_build
         on events.match_id = matches_to_build.match_id
-        and events.chunk_fetched_at = matches_to_build.chunk_fetched_at
+            and events.chunk_fetched_at = matches_to_build.chunk_fetched_at
     left join players
         on events.match_id = players.match_id
-        and events.xuid = players.xuid
+            and events.xuid = players.xuid
     left join medal_codes on events.medal_code = medal_codes.film_medal_code
 
 )

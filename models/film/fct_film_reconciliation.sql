@@ -10,7 +10,9 @@ reconciliation as (
 
 matches_to_build as (
 
-    {{ film_matches_to_build(ref('int_film_chunk_decodes'), ref('dim_matches'), 'decode_error is null', stats_required=true) }}
+    {{ film_matches_to_build(
+        ref('int_film_chunk_decodes'), ref('dim_matches'), 'decode_error is null', stats_required=true
+    ) }}
 
 ),
 
@@ -39,8 +41,8 @@ final as (
     from reconciliation
     inner join matches_to_build
         on reconciliation.match_id = matches_to_build.match_id
-        and reconciliation.chunk_fetched_at = matches_to_build.chunk_fetched_at
-        and reconciliation.stats_fetched_at = matches_to_build.stats_fetched_at
+            and reconciliation.chunk_fetched_at = matches_to_build.chunk_fetched_at
+            and reconciliation.stats_fetched_at = matches_to_build.stats_fetched_at
 
 )
 

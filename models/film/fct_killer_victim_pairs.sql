@@ -36,7 +36,7 @@ final as (
     from pairs
     inner join matches_to_build
         on pairs.match_id = matches_to_build.match_id
-        and pairs.chunk_fetched_at = matches_to_build.chunk_fetched_at
+            and pairs.chunk_fetched_at = matches_to_build.chunk_fetched_at
 
 )
 

@@ -34,9 +34,9 @@ nemeses as (
     from duels
     where their_kills > 0
     qualify row_number() over (
-        partition by player_xuid, scope, match_id
-        order by their_kills desc, my_kills asc, opponent_xuid
-    ) = 1
+            partition by player_xuid, scope, match_id
+            order by their_kills desc, my_kills asc, opponent_xuid asc
+        ) = 1
 
 ),
 
@@ -53,9 +53,9 @@ victims as (
     from duels
     where my_kills > 0
     qualify row_number() over (
-        partition by player_xuid, scope, match_id
-        order by my_kills desc, their_kills asc, opponent_xuid
-    ) = 1
+            partition by player_xuid, scope, match_id
+            order by my_kills desc, their_kills asc, opponent_xuid asc
+        ) = 1
 
 ),
 
@@ -79,12 +79,12 @@ final as (
     from scopes
     left join nemeses
         on scopes.player_xuid = nemeses.player_xuid
-        and scopes.scope = nemeses.scope
-        and scopes.match_id is not distinct from nemeses.match_id
+            and scopes.scope = nemeses.scope
+            and scopes.match_id is not distinct from nemeses.match_id
     left join victims
         on scopes.player_xuid = victims.player_xuid
-        and scopes.scope = victims.scope
-        and scopes.match_id is not distinct from victims.match_id
+            and scopes.scope = victims.scope
+            and scopes.match_id is not distinct from victims.match_id
 
 )
 

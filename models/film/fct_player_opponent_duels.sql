@@ -11,7 +11,12 @@ tracked as (
 
 pairs as (
 
-    select match_id, killer_xuid, killer_gamertag, victim_xuid, victim_gamertag
+    select
+        match_id,
+        killer_xuid,
+        killer_gamertag,
+        victim_xuid,
+        victim_gamertag
     from {{ ref('fct_killer_victim_pairs') }}
     where not is_suicide
         and not coalesce(is_team_kill, false)
@@ -20,7 +25,10 @@ pairs as (
 
 players as (
 
-    select xuid, gamertag from {{ ref('dim_players') }}
+    select
+        xuid,
+        gamertag
+    from {{ ref('dim_players') }}
 
 ),
 

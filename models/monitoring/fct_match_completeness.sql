@@ -4,7 +4,10 @@ with
 
 listed as (
 
-    select history.player_xuid, history.match_id, history.start_time
+    select
+        history.player_xuid,
+        history.match_id,
+        history.start_time
     from {{ ref('stg_halo__match_history') }} as history
     inner join {{ ref('stg_halo__tracked_players') }} as tracked
         on history.player_xuid = tracked.xuid
@@ -48,7 +51,10 @@ skill as (
 
 built_match_players as (
 
-    select match_id, max(stats_fetched_at) as stats_fetched_at, max(skill_fetched_at) as skill_fetched_at
+    select
+        match_id,
+        max(stats_fetched_at) as stats_fetched_at,
+        max(skill_fetched_at) as skill_fetched_at
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -56,19 +62,31 @@ built_match_players as (
 
 film_decodes as (
 
-    select match_id, chunk_fetched_at, decode_error from {{ ref('fct_film_decodes') }}
+    select
+        match_id,
+        chunk_fetched_at,
+        decode_error
+    from {{ ref('fct_film_decodes') }}
 
 ),
 
 sessions as (
 
-    select player_xuid, match_id from {{ ref('fct_player_match_sessions') }}
+    select
+        player_xuid,
+        match_id
+    from {{ ref('fct_player_match_sessions') }}
 
 ),
 
 scores as (
 
-    select player_xuid, match_id, performance_score, history_count, performance_min_history
+    select
+        player_xuid,
+        match_id,
+        performance_score,
+        history_count,
+        performance_min_history
     from {{ ref('fct_performance_scores') }}
 
 ),
@@ -111,7 +129,8 @@ derived_rows as (
         case
             when stats.match_id is null then 'not_applicable'
             when built_match_players.stats_fetched_at = stats.fetched_at
-                and built_match_players.skill_fetched_at is not distinct from skill.fetched_at then 'complete'
+                and (built_match_players.skill_fetched_at is not distinct from skill.fetched_at)
+                then 'complete'
             else 'needs_build'
         end as status,
         case when stats.match_id is null then 'no stats payload yet' end as reason
@@ -126,17 +145,18 @@ derived_rows as (
         listed.player_xuid,
         listed.match_id,
         listed.start_time,
-        'film_events',
+        'film_events' as data_type,
         case
             when highlight_chunks.match_id is null then 'not_applicable'
-            when film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at then 'needs_build'
+            when (film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at)
+                then 'needs_build'
             when film_decodes.decode_error is not null then 'explained'
             else 'complete'
-        end,
+        end as status,
         case
             when highlight_chunks.match_id is null then 'no highlight chunk'
             when film_decodes.decode_error is not null then 'undecodable film: ' || film_decodes.decode_error
-        end
+        end as reason
     from listed
     left join highlight_chunks on listed.match_id = highlight_chunks.match_id
     left join film_decodes on listed.match_id = film_decodes.match_id
@@ -147,18 +167,18 @@ derived_rows as (
         listed.player_xuid,
         listed.match_id,
         listed.start_time,
-        'session',
+        'session' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
             when sessions.match_id is not null then 'complete'
             else 'needs_build'
-        end,
-        case when stats.match_id is null then 'no stats payload yet' end
+        end as status,
+        case when stats.match_id is null then 'no stats payload yet' end as reason
     from listed
     left join stats on listed.match_id = stats.match_id
     left join sessions
         on listed.player_xuid = sessions.player_xuid
-        and listed.match_id = sessions.match_id
+            and listed.match_id = sessions.match_id
 
     union all
 
@@ -166,24 +186,24 @@ derived_rows as (
         listed.player_xuid,
         listed.match_id,
         listed.start_time,
-        'performance_score',
+        'performance_score' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
             when scores.match_id is null then 'needs_build'
             when scores.performance_score is null then 'explained'
             else 'complete'
-        end,
+        end as status,
         case
             when stats.match_id is null then 'no stats payload yet'
             when scores.performance_score is null and scores.history_count < scores.performance_min_history
                 then 'fewer than ' || scores.performance_min_history || ' earlier matches'
             when scores.performance_score is null then 'no metric available'
-        end
+        end as reason
     from listed
     left join stats on listed.match_id = stats.match_id
     left join scores
         on listed.player_xuid = scores.player_xuid
-        and listed.match_id = scores.match_id
+            and listed.match_id = scores.match_id
 
 ),
 

@@ -17,7 +17,11 @@ inputs as (
 
 scores as (
 
-    select player_xuid, match_id, performance_score from {{ ref('fct_performance_scores') }}
+    select
+        player_xuid,
+        match_id,
+        performance_score
+    from {{ ref('fct_performance_scores') }}
 
 ),
 
@@ -43,10 +47,10 @@ members as (
     from session_matches
     inner join inputs
         on session_matches.player_xuid = inputs.player_xuid
-        and session_matches.match_id = inputs.match_id
+            and session_matches.match_id = inputs.match_id
     left join scores
         on session_matches.player_xuid = scores.player_xuid
-        and session_matches.match_id = scores.match_id
+            and session_matches.match_id = scores.match_id
 
 ),
 
@@ -73,7 +77,7 @@ sessions as (
         max(friends_mode) as friends_mode,
         max(break_reason) filter (where is_session_start) as start_reason,
         md5(string_agg(
-            to_json({
+            cast(to_json({
                 'match_id': match_id,
                 'start_time_us': epoch_us(start_time),
                 'end_time_us': epoch_us(end_time),
@@ -87,7 +91,7 @@ sessions as (
                 'shots_fired': shots_fired,
                 'shots_hit': shots_hit,
                 'performance_score': performance_score
-            })::varchar,
+            }) as varchar),
             '|' order by start_time, match_id
         )) as input_fingerprint
     from members

@@ -2,20 +2,29 @@ with
 
 decodes as (
 
-    select match_id, chunk_fetched_at, event_count, pair_count
+    select
+        match_id,
+        chunk_fetched_at,
+        event_count,
+        pair_count
     from {{ ref('int_film_chunk_decodes') }}
 
 ),
 
 matches as (
 
-    select match_id, stats_fetched_at from {{ ref('dim_matches') }}
+    select
+        match_id,
+        stats_fetched_at
+    from {{ ref('dim_matches') }}
 
 ),
 
 expected as (
 
-    select decodes.*, matches.stats_fetched_at
+    select
+        decodes.*,
+        matches.stats_fetched_at
     from decodes
     left join matches on decodes.match_id = matches.match_id
 
@@ -23,12 +32,20 @@ expected as (
 
 built as (
 
-    select 'events' as mart, match_id, chunk_fetched_at, stats_fetched_at
+    select
+        'events' as mart,
+        match_id,
+        chunk_fetched_at,
+        stats_fetched_at
     from {{ ref('fct_film_events') }}
 
     union all
 
-    select 'pairs' as mart, match_id, chunk_fetched_at, stats_fetched_at
+    select
+        'pairs' as mart,
+        match_id,
+        chunk_fetched_at,
+        stats_fetched_at
     from {{ ref('fct_killer_victim_pairs') }}
 
 ),
@@ -38,8 +55,10 @@ built_rows as (
     select
         built.match_id,
         built.mart,
-        built.chunk_fetched_at is distinct from expected.chunk_fetched_at
-            or built.stats_fetched_at is distinct from expected.stats_fetched_at as is_stale
+        (
+            built.chunk_fetched_at is distinct from expected.chunk_fetched_at
+            or built.stats_fetched_at is distinct from expected.stats_fetched_at
+        ) as is_stale
     from built
     left join expected on built.match_id = expected.match_id
 

@@ -2,14 +2,22 @@ with
 
 expected_players as (
 
-    select match_id, xuid, chunk_fetched_at, stats_fetched_at
+    select
+        match_id,
+        xuid,
+        chunk_fetched_at,
+        stats_fetched_at
     from {{ ref('prep_film_player_reconciliation') }}
 
 ),
 
 built as (
 
-    select match_id, xuid, chunk_fetched_at, stats_fetched_at
+    select
+        match_id,
+        xuid,
+        chunk_fetched_at,
+        stats_fetched_at
     from {{ ref('fct_film_reconciliation') }}
 
 )
@@ -25,7 +33,7 @@ select
 from expected_players
 full outer join built
     on expected_players.match_id = built.match_id
-    and expected_players.xuid = built.xuid
+        and expected_players.xuid = built.xuid
 where built.match_id is null
     or expected_players.match_id is null
     or built.chunk_fetched_at <> expected_players.chunk_fetched_at

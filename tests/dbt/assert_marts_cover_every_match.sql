@@ -2,37 +2,56 @@ with
 
 stats as (
 
-    select match_id, fetched_at from {{ source('halo', 'match_stats') }}
+    select
+        match_id,
+        fetched_at
+    from {{ source('halo', 'match_stats') }}
 
 ),
 
 skill as (
 
-    select match_id, fetched_at from {{ source('halo', 'match_skill') }}
+    select
+        match_id,
+        fetched_at
+    from {{ source('halo', 'match_skill') }}
 
 ),
 
 named as (
 
-    select match_id, assets_resolved_count from {{ ref('int_matches_named') }}
+    select
+        match_id,
+        assets_resolved_count
+    from {{ ref('int_matches_named') }}
 
 ),
 
 dim as (
 
-    select match_id, stats_fetched_at, assets_resolved_count from {{ ref('dim_matches') }}
+    select
+        match_id,
+        stats_fetched_at,
+        assets_resolved_count
+    from {{ ref('dim_matches') }}
 
 ),
 
 fct as (
 
-    select match_id, max(stats_fetched_at) as stats_fetched_at, max(skill_fetched_at) as skill_fetched_at
+    select
+        match_id,
+        max(stats_fetched_at) as stats_fetched_at,
+        max(skill_fetched_at) as skill_fetched_at
     from {{ ref('fct_match_players') }}
     group by match_id
 
 )
 
-select stats.match_id, 'dim_matches' as mart, 'missing or stale' as problem
+select
+    stats.match_id,
+    'dim_matches' as mart,
+    'missing or stale' as problem
 from stats
 left join dim on stats.match_id = dim.match_id
 left join named on stats.match_id = named.match_id
@@ -42,7 +61,10 @@ where dim.match_id is null
 
 union all
 
-select stats.match_id, 'fct_match_players', 'missing or stale'
+select
+    stats.match_id,
+    'fct_match_players' as mart,
+    'missing or stale' as problem
 from stats
 left join fct on stats.match_id = fct.match_id
 left join skill on stats.match_id = skill.match_id
@@ -52,9 +74,12 @@ where fct.match_id is null
 
 union all
 
-select medals.match_id, 'fct_medals', 'names from an older medal-metadata fetch'
+select
+    medals.match_id,
+    'fct_medals' as mart,
+    'names from an older medal-metadata fetch' as problem
 from {{ ref('fct_medals') }} as medals
 where medals.medal_metadata_fetched_at is distinct from (
-    select max(fetched_at) from {{ source('halo', 'medal_metadata') }}
-)
+        select max(metadata.fetched_at) from {{ source('halo', 'medal_metadata') }} as metadata
+    )
 group by medals.match_id

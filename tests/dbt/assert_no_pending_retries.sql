@@ -2,7 +2,12 @@ with
 
 match_payloads as (
 
-    select match_id as key, endpoint, http_status, error, last_attempt_at
+    select
+        match_id as key,
+        endpoint,
+        http_status,
+        error,
+        last_attempt_at
     from {{ ref('stg_halo__match_payload_status') }}
     where status = 'failed'
 
@@ -10,7 +15,13 @@ match_payloads as (
 
 assets as (
 
-    select key, endpoint, http_status, error, attempted_at as last_attempt_at, is_terminal
+    select
+        key,
+        endpoint,
+        http_status,
+        error,
+        attempted_at as last_attempt_at,
+        is_terminal
     from {{ ref('stg_halo__fetch_attempts') }}
     where endpoint = 'ugc_asset'
         and outcome <> 'landed'
@@ -20,7 +31,12 @@ assets as (
 
 still_missing_assets as (
 
-    select assets.* exclude (is_terminal)
+    select
+        assets.key,
+        assets.endpoint,
+        assets.http_status,
+        assets.error,
+        assets.last_attempt_at
     from assets
     left join {{ ref('stg_halo__ugc_assets') }} as landed
         on assets.key = landed.asset_kind || '/' || landed.asset_id || '/' || landed.version_id

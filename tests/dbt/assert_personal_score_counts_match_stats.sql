@@ -18,14 +18,20 @@ players as (
 
 entries as (
 
-    select match_id, player.PlayerId as player_id, unnest(player.PlayerTeamStats) as entry
+    select
+        players.match_id,
+        player.PlayerId as player_id,
+        unnest(player.PlayerTeamStats) as entry
     from players
 
 ),
 
 awards as (
 
-    select match_id, player_id, unnest(entry.Stats.CoreStats.PersonalScores) as award
+    select
+        entries.match_id,
+        entries.player_id,
+        unnest(entry.Stats.CoreStats.PersonalScores) as award
     from entries
 
 ),
@@ -33,8 +39,8 @@ awards as (
 raw_awards as (
 
     select
-        match_id,
-        player_id,
+        awards.match_id,
+        awards.player_id,
         award.NameId as name_id,
         sum(award.Count) as award_count,
         sum(award.TotalPersonalScoreAwarded) as total_score
@@ -45,7 +51,12 @@ raw_awards as (
 
 expected as (
 
-    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    select
+        match_id,
+        player_id,
+        count(*) as awards,
+        sum(award_count) as award_count,
+        sum(total_score) as total_score
     from raw_awards
     where coalesce(award_count, 0) <> 0 or coalesce(total_score, 0) <> 0
     group by match_id, player_id
@@ -54,7 +65,12 @@ expected as (
 
 actual as (
 
-    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    select
+        match_id,
+        player_id,
+        count(*) as awards,
+        sum(award_count) as award_count,
+        sum(total_score) as total_score
     from {{ ref('fct_personal_scores') }}
     group by match_id, player_id
 
@@ -72,7 +88,7 @@ select
 from expected
 full outer join actual
     on expected.match_id = actual.match_id
-    and expected.player_id = actual.player_id
+        and expected.player_id = actual.player_id
 where expected.awards is distinct from actual.awards
     or expected.award_count is distinct from actual.award_count
     or expected.total_score is distinct from actual.total_score

@@ -8,7 +8,9 @@ friends as (
 
 final as (
 
-    select player_xuid, friend_entry
+    select
+        player_xuid,
+        friend_entry
     from friends
     where friend_xuid is null
 

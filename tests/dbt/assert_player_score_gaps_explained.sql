@@ -15,19 +15,23 @@ earlier as (
     from scores
     left join scores as other
         on scores.player_xuid = other.player_xuid
-        and other.start_time < scores.start_time
+            and scores.start_time > other.start_time
     group by scores.player_xuid, scores.match_id
 
 ),
 
 final as (
 
-    select scores.player_xuid, scores.match_id, scores.history_count, earlier.strictly_earlier,
+    select
+        scores.player_xuid,
+        scores.match_id,
+        scores.history_count,
+        earlier.strictly_earlier,
         scores.performance_score
     from scores
     inner join earlier
         on scores.player_xuid = earlier.player_xuid
-        and scores.match_id = earlier.match_id
+            and scores.match_id = earlier.match_id
     where scores.history_count <> earlier.strictly_earlier
         or (scores.performance_score is null) <> (
             scores.history_count < {{ var('performance_min_history') }}

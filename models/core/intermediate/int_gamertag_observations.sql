@@ -27,13 +27,18 @@ film_gamertags as (
 
 stats_starts as (
 
-    select match_id, start_time from {{ ref('stg_halo__match_stats') }}
+    select
+        match_id,
+        start_time
+    from {{ ref('stg_halo__match_stats') }}
 
 ),
 
 history_starts as (
 
-    select match_id, min(start_time) as start_time
+    select
+        match_id,
+        min(start_time) as start_time
     from {{ ref('stg_halo__match_history') }}
     group by match_id
 
@@ -55,8 +60,8 @@ observations as (
         xuid,
         gamertag,
         fetched_at as seen_at,
-        'profile' as source,
-        1 as source_priority
+        'profile' as seen_in,
+        1 as seen_in_priority
     from profiles
     where gamertag is not null
 
@@ -66,8 +71,8 @@ observations as (
         xuid,
         gamertag,
         added_at as seen_at,
-        'tracked_player' as source,
-        2 as source_priority
+        'tracked_player' as seen_in,
+        2 as seen_in_priority
     from tracked
     where gamertag is not null
 
@@ -77,8 +82,8 @@ observations as (
         film_gamertags.xuid,
         film_gamertags.gamertag,
         match_starts.start_time as seen_at,
-        'film' as source,
-        3 as source_priority
+        'film' as seen_in,
+        3 as seen_in_priority
     from film_gamertags
     inner join match_starts on film_gamertags.match_id = match_starts.match_id
     where film_gamertags.gamertag is not null

@@ -16,7 +16,10 @@ entries as (
 -- 50k matches one hash aggregate of ~100 sums over every player needed > 1 GB; this ~0.2 GB.
 entry_counts as (
 
-    select match_id, player_id, count(*) as entry_rows
+    select
+        match_id,
+        player_id,
+        count(*) as entry_rows
     from entries
     group by match_id, player_id
 
@@ -24,11 +27,13 @@ entry_counts as (
 
 entries_counted as (
 
-    select entries.*, entry_counts.entry_rows
+    select
+        entries.*,
+        entry_counts.entry_rows
     from entries
     inner join entry_counts
         on entries.match_id = entry_counts.match_id
-        and entries.player_id = entry_counts.player_id
+            and entries.player_id = entry_counts.player_id
 
 ),
 
@@ -66,15 +71,15 @@ multi_entry_attributes as (
     select
         match_id,
         player_id,
-        {%- for column in player_attribute_columns %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for column in player_attribute_columns %}
+    {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
     from entries_counted
     where entry_rows > 1
     qualify row_number() over (
-        partition by match_id, player_id
-        order by player_index, entry_index nulls last
-    ) = 1
+            partition by match_id, player_id
+            order by player_index, entry_index nulls last
+        ) = 1
 
 ),
 
@@ -105,11 +110,12 @@ joined as (
     union all by name
     select
         multi_entry_attributes.*,
-        multi_entry_sums.* exclude (match_id, player_id)
+        -- SQLFluff reads an exclude list as unqualified references.
+        multi_entry_sums.* exclude (match_id, player_id)  -- noqa: RF02
     from multi_entry_attributes
     inner join multi_entry_sums
         on multi_entry_attributes.match_id = multi_entry_sums.match_id
-        and multi_entry_attributes.player_id = multi_entry_sums.player_id
+            and multi_entry_attributes.player_id = multi_entry_sums.player_id
 
 ),
 

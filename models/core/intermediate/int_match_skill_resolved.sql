@@ -11,7 +11,10 @@ skill as (
 
 stats_teams as (
 
-    select match_id, xuid, team_id
+    select
+        match_id,
+        xuid,
+        team_id
     from {{ ref('int_match_players_summed') }}
     where xuid is not null
 
@@ -26,17 +29,17 @@ with_team as (
     from skill
     left join stats_teams
         on skill.match_id = stats_teams.match_id
-        and skill.xuid = stats_teams.xuid
+            and skill.xuid = stats_teams.xuid
 
 ),
 
 first_other_team as (
 
     select
-        *,
+        with_team.*,
         list_filter(
-            map_entries(team_mmrs),
-            lambda entry: my_team_id is null or entry.key <> cast(my_team_id as varchar)
+            map_entries(with_team.team_mmrs),
+            lambda entry: with_team.my_team_id is null or entry.key <> cast(with_team.my_team_id as varchar)
         )[1].value as first_other_team_mmr
     from with_team
 
@@ -51,8 +54,8 @@ other_players_mean as (
     from with_team as me
     inner join with_team as other
         on me.match_id = other.match_id
-        and other.my_team_id is distinct from me.my_team_id
-        and other.team_mmr is not null
+            and other.my_team_id is distinct from me.my_team_id
+            and other.team_mmr is not null
     group by me.match_id, me.answer_index
 
 ),
@@ -119,7 +122,7 @@ final as (
     from first_other_team as resolved
     left join other_players_mean
         on resolved.match_id = other_players_mean.match_id
-        and resolved.answer_index = other_players_mean.answer_index
+            and resolved.answer_index = other_players_mean.answer_index
 
 )
 

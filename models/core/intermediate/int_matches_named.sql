@@ -96,33 +96,39 @@ named as (
             modes.public_name,
             case when pairs.linked_mode_asset_id = matches.mode_asset_id then pairs.linked_mode_name end
         ) as mode_name,
-        (maps.asset_id is not null)::integer
+        (
+            (maps.asset_id is not null)::integer
             + (modes.asset_id is not null)::integer
             + (playlists.asset_id is not null)::integer
-            + (pairs.asset_id is not null)::integer as assets_resolved_count,
-        (matches.map_asset_id is not null)::integer
+            + (pairs.asset_id is not null)::integer
+        ) as assets_resolved_count,
+        (
+            (matches.map_asset_id is not null)::integer
             + (matches.mode_asset_id is not null)::integer
             + (matches.playlist_asset_id is not null)::integer
-            + (matches.map_mode_pair_asset_id is not null)::integer as asset_ref_count,
+            + (matches.map_mode_pair_asset_id is not null)::integer
+        ) as asset_ref_count,
         -- greatest() ignores NULLs: the newest landing among the assets resolved.
-        greatest(maps.fetched_at, modes.fetched_at, playlists.fetched_at, pairs.fetched_at) as assets_fetched_at
+        greatest(
+            maps.fetched_at, modes.fetched_at, playlists.fetched_at, pairs.fetched_at
+        ) as assets_fetched_at
     from matches
     left join assets as maps
-        on maps.asset_kind = 'maps'
-        and maps.asset_id = matches.map_asset_id
-        and maps.version_id = matches.map_version_id
+        on matches.map_asset_id = maps.asset_id
+            and matches.map_version_id = maps.version_id
+            and maps.asset_kind = 'maps'
     left join assets as modes
-        on modes.asset_kind = 'ugcGameVariants'
-        and modes.asset_id = matches.mode_asset_id
-        and modes.version_id = matches.mode_version_id
+        on matches.mode_asset_id = modes.asset_id
+            and matches.mode_version_id = modes.version_id
+            and modes.asset_kind = 'ugcGameVariants'
     left join assets as playlists
-        on playlists.asset_kind = 'playlists'
-        and playlists.asset_id = matches.playlist_asset_id
-        and playlists.version_id = matches.playlist_version_id
+        on matches.playlist_asset_id = playlists.asset_id
+            and matches.playlist_version_id = playlists.version_id
+            and playlists.asset_kind = 'playlists'
     left join assets as pairs
-        on pairs.asset_kind = 'mapModePairs'
-        and pairs.asset_id = matches.map_mode_pair_asset_id
-        and pairs.version_id = matches.map_mode_pair_version_id
+        on matches.map_mode_pair_asset_id = pairs.asset_id
+            and matches.map_mode_pair_version_id = pairs.version_id
+            and pairs.asset_kind = 'mapModePairs'
 
 ),
 
@@ -152,7 +158,10 @@ categorised as (
     from labelled
     inner join mode_category_rules as rules
         on (rules.match_type = 'contains' and contains(lower(labelled.mode_label), rules.pattern))
-        or (rules.match_type = 'prefix' and lower(trim(split_part(labelled.mode_label, ':', 1))) = rules.pattern)
+            or (
+                rules.match_type = 'prefix'
+                and lower(trim(split_part(labelled.mode_label, ':', 1))) = rules.pattern
+            )
     qualify row_number() over (partition by labelled.match_id order by rules.rule_order) = 1
 
 ),
@@ -188,16 +197,24 @@ final as (
         labelled.map_mode_pair_version_id,
         labelled.map_mode_pair_name,
         labelled.mode_label,
-        case when labelled.mode_label is not null then coalesce(categorised.mode_category, 'Other') end as mode_category,
+        case
+            when labelled.mode_label is not null then coalesce(categorised.mode_category, 'Other')
+        end as mode_category,
         case
             when labelled.playlist_asset_id is null then false
             when labelled.playlist_name is null then null
             else contains(lower(labelled.playlist_name), 'ranked')
-                or coalesce(list_bool_or(list_transform(labelled.playlist_tags, lambda tag: contains(lower(tag), 'ranked'))), false)
+                or coalesce(list_bool_or(list_transform(
+                    labelled.playlist_tags,
+                    -- tag is the lambda's parameter, not a column.
+                    lambda tag: contains(lower(tag), 'ranked')  -- noqa: RF02
+                )), false)
         end as is_ranked,
-        coalesce(labelled.game_variant_category = 42, false)
+        (
+            coalesce(labelled.game_variant_category = 42, false)
             or coalesce(contains(lower(labelled.mode_name), 'firefight'), false)
-            or coalesce(contains(lower(labelled.playlist_name), 'firefight'), false) as is_firefight,
+            or coalesce(contains(lower(labelled.playlist_name), 'firefight'), false)
+        ) as is_firefight,
         labelled.season_id,
         labelled.clearance_id,
         labelled.teams_enabled,
@@ -218,8 +235,10 @@ final as (
     left join lifecycle_modes on labelled.lifecycle_mode = lifecycle_modes.lifecycle_mode
     left join game_variant_categories
         on labelled.game_variant_category = game_variant_categories.game_variant_category
-    left join playlist_experiences on labelled.playlist_experience = playlist_experiences.playlist_experience
-    left join gameplay_interactions on labelled.gameplay_interaction = gameplay_interactions.gameplay_interaction
+    left join playlist_experiences
+        on labelled.playlist_experience = playlist_experiences.playlist_experience
+    left join gameplay_interactions
+        on labelled.gameplay_interaction = gameplay_interactions.gameplay_interaction
 
 )
 

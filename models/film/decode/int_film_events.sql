@@ -3,7 +3,11 @@ with
 
 decodes as (
 
-    select match_id, film_major_version, chunk_fetched_at, events
+    select
+        match_id,
+        film_major_version,
+        chunk_fetched_at,
+        events
     from {{ ref('int_film_chunk_decodes') }}
     where event_count > 0
 
@@ -15,7 +19,8 @@ unnested as (
         match_id,
         film_major_version,
         chunk_fetched_at,
-        unnest(events, recursive := true)
+        -- A recursive unnest expands the structs into their fields: no alias to give.
+        unnest(events, recursive := true)  -- noqa: AL03
     from decodes
 
 ),

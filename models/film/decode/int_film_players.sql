@@ -4,7 +4,10 @@ with
 
 decodes as (
 
-    select match_id, chunk_fetched_at, players
+    select
+        match_id,
+        chunk_fetched_at,
+        players
     from {{ ref('int_film_chunk_decodes') }}
     where event_count > 0
 
@@ -15,14 +18,20 @@ unnested as (
     select
         match_id,
         chunk_fetched_at,
-        unnest(players, recursive := true)
+        -- A recursive unnest expands the structs into their fields: no alias to give.
+        unnest(players, recursive := true)  -- noqa: AL03
     from decodes
 
 ),
 
 final as (
 
-    select match_id, xuid, gamertag, chunk_fetched_at from unnested
+    select
+        match_id,
+        xuid,
+        gamertag,
+        chunk_fetched_at
+    from unnested
 
 )
 

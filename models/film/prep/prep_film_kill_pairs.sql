@@ -4,7 +4,10 @@ with
 
 decodes as (
 
-    select match_id, chunk_fetched_at, pairs
+    select
+        match_id,
+        chunk_fetched_at,
+        pairs
     from {{ ref('int_film_chunk_decodes') }}
     where pair_count > 0
 
@@ -12,7 +15,10 @@ decodes as (
 
 players as (
 
-    select match_id, xuid, team_id
+    select
+        match_id,
+        xuid,
+        team_id
     from {{ ref('fct_match_players') }}
     where xuid is not null
 
@@ -20,7 +26,10 @@ players as (
 
 matches as (
 
-    select match_id, teams_enabled, stats_fetched_at
+    select
+        match_id,
+        teams_enabled,
+        stats_fetched_at
     from {{ ref('dim_matches') }}
 
 ),
@@ -30,7 +39,8 @@ unnested as (
     select
         match_id,
         chunk_fetched_at,
-        unnest(pairs, recursive := true)
+        -- A recursive unnest expands the structs into their fields: no alias to give.
+        unnest(pairs, recursive := true)  -- noqa: AL03
     from decodes
 
 ),
@@ -62,10 +72,10 @@ final as (
     left join matches on unnested.match_id = matches.match_id
     left join players as killers
         on unnested.match_id = killers.match_id
-        and unnested.killer_xuid = killers.xuid
+            and unnested.killer_xuid = killers.xuid
     left join players as victims
         on unnested.match_id = victims.match_id
-        and unnested.victim_xuid = victims.xuid
+            and unnested.victim_xuid = victims.xuid
 
 )
 

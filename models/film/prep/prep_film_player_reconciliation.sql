@@ -4,7 +4,9 @@ with
 
 decodes as (
 
-    select match_id, chunk_fetched_at
+    select
+        match_id,
+        chunk_fetched_at
     from {{ ref('int_film_chunk_decodes') }}
     where decode_error is null
 
@@ -12,7 +14,9 @@ decodes as (
 
 matches as (
 
-    select match_id, stats_fetched_at
+    select
+        match_id,
+        stats_fetched_at
     from {{ ref('dim_matches') }}
 
 ),
@@ -25,7 +29,11 @@ events as (
 
 stats_players as (
 
-    select match_id, xuid, kills, deaths
+    select
+        match_id,
+        xuid,
+        kills,
+        deaths
     from {{ ref('fct_match_players') }}
     where xuid is not null
 
@@ -33,7 +41,10 @@ stats_players as (
 
 stats_medals as (
 
-    select match_id, xuid, sum(medal_count) as medals
+    select
+        match_id,
+        xuid,
+        sum(medal_count) as medals
     from {{ ref('fct_medals') }}
     where xuid is not null
     group by match_id, xuid
@@ -57,7 +68,10 @@ film_players as (
 
 reconciled_matches as (
 
-    select decodes.match_id, decodes.chunk_fetched_at, matches.stats_fetched_at
+    select
+        decodes.match_id,
+        decodes.chunk_fetched_at,
+        matches.stats_fetched_at
     from decodes
     inner join matches on decodes.match_id = matches.match_id
 
@@ -75,7 +89,7 @@ stats_side as (
     inner join reconciled_matches on stats_players.match_id = reconciled_matches.match_id
     left join stats_medals
         on stats_players.match_id = stats_medals.match_id
-        and stats_players.xuid = stats_medals.xuid
+            and stats_players.xuid = stats_medals.xuid
 
 ),
 
@@ -104,7 +118,7 @@ joined as (
     from stats_side
     full outer join film_side
         on stats_side.match_id = film_side.match_id
-        and stats_side.xuid = film_side.xuid
+            and stats_side.xuid = film_side.xuid
 
 ),
 
@@ -131,9 +145,9 @@ final as (
             abs(joined.film_medals - joined.stats_medals)
         ) as max_abs_diff,
         joined.in_stats
-            and joined.film_kills = joined.stats_kills
-            and joined.film_deaths = joined.stats_deaths
-            and joined.film_medals = joined.stats_medals as is_exact,
+        and joined.film_kills = joined.stats_kills
+        and joined.film_deaths = joined.stats_deaths
+        and joined.film_medals = joined.stats_medals as is_exact,
         reconciled_matches.chunk_fetched_at,
         reconciled_matches.stats_fetched_at
     from joined

@@ -5,20 +5,30 @@ with
 
 tracked as (
 
-    select xuid as player_xuid, friends from {{ ref('stg_halo__tracked_players') }}
+    select
+        xuid as player_xuid,
+        friends
+    from {{ ref('stg_halo__tracked_players') }}
 
 ),
 
 current_gamertags as (
 
-    select xuid, gamertag from {{ ref('dim_players') }}
+    select
+        xuid,
+        gamertag
+    from {{ ref('dim_players') }}
     where gamertag is not null
 
 ),
 
 observed_gamertags as (
 
-    select xuid, gamertag, seen_at from {{ ref('int_gamertag_observations') }}
+    select
+        xuid,
+        gamertag,
+        seen_at
+    from {{ ref('int_gamertag_observations') }}
 
 ),
 
@@ -28,30 +38,50 @@ entries as (
         player_xuid,
         trim(friend_entry) as friend_entry,
         {{ halo_is_xuid('friend_entry') }} as is_xuid
-    from (select player_xuid, unnest(friends) as friend_entry from tracked)
+    from (
+        select
+            player_xuid,
+            unnest(friends) as friend_entry
+        from tracked
+    ) as typed
     where nullif(trim(friend_entry), '') is not null
 
 ),
 
 candidates as (
 
-    select player_xuid, friend_entry, friend_entry as friend_xuid, 'xuid' as resolved_by,
-        1 as priority, null::timestamptz as seen_at
+    select
+        player_xuid,
+        friend_entry,
+        friend_entry as friend_xuid,
+        'xuid' as resolved_by,
+        1 as priority,
+        null::timestamptz as seen_at
     from entries
     where is_xuid
 
     union all
 
-    select entries.player_xuid, entries.friend_entry, current_gamertags.xuid, 'current_gamertag',
-        2, null::timestamptz
+    select
+        entries.player_xuid,
+        entries.friend_entry,
+        current_gamertags.xuid as friend_xuid,
+        'current_gamertag' as resolved_by,
+        2 as priority,
+        null::timestamptz as seen_at
     from entries
     inner join current_gamertags on lower(current_gamertags.gamertag) = lower(entries.friend_entry)
     where not entries.is_xuid
 
     union all
 
-    select entries.player_xuid, entries.friend_entry, observed_gamertags.xuid, 'observed_gamertag',
-        3, observed_gamertags.seen_at
+    select
+        entries.player_xuid,
+        entries.friend_entry,
+        observed_gamertags.xuid as friend_xuid,
+        'observed_gamertag' as resolved_by,
+        3 as priority,
+        observed_gamertags.seen_at
     from entries
     inner join observed_gamertags on lower(observed_gamertags.gamertag) = lower(entries.friend_entry)
     where not entries.is_xuid
@@ -66,9 +96,9 @@ resolved as (
     -- A gamertag can have belonged to two players over time: the current holder wins, then the
     -- latest sighting, then the smaller xuid (deterministic).
     qualify row_number() over (
-        partition by player_xuid, friend_entry
-        order by priority, seen_at desc nulls last, friend_xuid
-    ) = 1
+            partition by player_xuid, friend_entry
+            order by priority asc, seen_at desc nulls last, friend_xuid asc
+        ) = 1
 
 ),
 
@@ -82,7 +112,7 @@ final as (
     from entries
     left join resolved
         on entries.player_xuid = resolved.player_xuid
-        and entries.friend_entry = resolved.friend_entry
+            and entries.friend_entry = resolved.friend_entry
 
 )
 

@@ -16,7 +16,12 @@ match_players as (
 
 matches as (
 
-    select match_id, start_time, end_time, duration_seconds from {{ ref('dim_matches') }}
+    select
+        match_id,
+        start_time,
+        end_time,
+        duration_seconds
+    from {{ ref('dim_matches') }}
 
 ),
 
@@ -40,8 +45,8 @@ teammates as (
     from tracked_rows as me
     left join match_players as mate
         on me.match_id = mate.match_id
-        and me.team_id = mate.team_id
-        and mate.xuid <> me.xuid
+            and me.team_id = mate.team_id
+            and me.xuid <> mate.xuid
     group by me.match_id, me.xuid, me.team_id
 
 ),
@@ -80,7 +85,7 @@ joined as (
     inner join matches on tracked_rows.match_id = matches.match_id
     inner join teammates
         on tracked_rows.match_id = teammates.match_id
-        and tracked_rows.xuid = teammates.player_xuid
+            and tracked_rows.xuid = teammates.player_xuid
 
 ),
 
@@ -88,7 +93,7 @@ final as (
 
     select
         *,
-        md5(to_json({
+        md5(cast(to_json({
             'start_time_us': epoch_us(start_time),
             'kills': kills,
             'deaths': deaths,
@@ -101,7 +106,7 @@ final as (
             'rank': rank,
             'team_mmr': team_mmr,
             'enemy_mmr': enemy_mmr
-        })::varchar) as score_input_fingerprint
+        }) as varchar)) as score_input_fingerprint
     from joined
 
 )

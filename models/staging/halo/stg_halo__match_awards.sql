@@ -52,8 +52,8 @@ award_lists as (
         entries.entry_index,
         entries.entry,
         unnest([
-            {'list_name': 'Medals', 'items': entries.entry.Stats.CoreStats.Medals},
-            {'list_name': 'PersonalScores', 'items': entries.entry.Stats.CoreStats.PersonalScores}
+            { 'list_name': 'Medals', 'items': entries.entry.Stats.CoreStats.Medals },
+            { 'list_name': 'PersonalScores', 'items': entries.entry.Stats.CoreStats.PersonalScores }
         ]) as listed
     from entries
 
@@ -77,10 +77,10 @@ awards as (
 final as (
 
     select
-        match_id,
+        awards.match_id,
         cast(player_index as integer) as player_index,
         cast(entry_index as integer) as entry_index,
-        award_list,
+        awards.award_list,
         cast(award_index as integer) as award_index,
         player.PlayerId as player_id,
         {{ halo_xuid('player.PlayerId') }} as xuid,
@@ -88,7 +88,7 @@ final as (
         award.NameId as award_name_id,
         award.Count as award_count,
         award.TotalPersonalScoreAwarded as total_personal_score_awarded,
-        fetched_at
+        awards.fetched_at
     from awards
 
 )

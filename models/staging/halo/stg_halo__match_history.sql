@@ -23,8 +23,8 @@ unpacked as (
 final as (
 
     select
-        player_xuid,
-        match_id,
+        unpacked.player_xuid,
+        unpacked.match_id,
         item.MatchInfo.StartTime as start_time,
         {{ iso8601_duration_seconds('item.MatchInfo.Duration') }} as duration_seconds,
         item.MatchInfo.LifecycleMode as lifecycle_mode,
@@ -34,7 +34,7 @@ final as (
         item.Outcome as outcome,
         item.Rank as rank,
         item.PresentAtEndOfMatch as present_at_end,
-        fetched_at
+        unpacked.fetched_at
     from unpacked
 
 )
