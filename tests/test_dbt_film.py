@@ -118,7 +118,7 @@ def stats_per_human(stats: dict) -> dict[str, tuple[int, int, int, int | None]]:
 
 
 def plain_pairs(events: list[dict[str, Any]], tolerance: int = TOLERANCE_MS) -> list[tuple]:
-    """Greedy pairing written out the slow, obvious way (LevelUp §4.10): kills in (time, film
+    """Greedy pairing written out the slow, obvious way (docs/domain/film.md): kills in (time, film
     order); each takes the nearest unused death within ±tolerance, the earlier death on a tie.
     Returns (kill_seq, killer_xuid, victim_xuid, time_ms, death_time_ms)."""
     ordered = sorted(enumerate(events), key=lambda item: (item[1]["time_ms"], item[0]))

@@ -129,7 +129,7 @@ def award_totals(player: dict, key: str) -> dict[int, tuple[int, int]]:
 
 
 def enemy_mmr(result: dict, my_team: int | None) -> float | None:
-    """LevelUp §4.5 step 4.1: the first key of TeamMmrs, in payload order, other than my team."""
+    """docs/domain/matches.md: the first key of TeamMmrs, in payload order, other than my team."""
     for key, value in (result.get("TeamMmrs") or {}).items():
         if key != str(my_team):
             return value

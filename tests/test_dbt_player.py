@@ -174,7 +174,7 @@ def career(db: Path) -> dict[str, list[Played]]:
 
 
 def mmr(payload: dict | None, xuid: str, stats_team: int) -> tuple[float | None, float | None]:
-    """LevelUp §4.5: my TeamMmr; the enemy = the first other key of TeamMmrs."""
+    """docs/domain/matches.md: my TeamMmr; the enemy = the first other key of TeamMmrs."""
     for entry in (payload or {}).get("Value") or []:
         if entry.get("Id") == f"xuid({xuid})" and entry.get("ResultCode") == 0:
             result = entry["Result"]
@@ -186,7 +186,7 @@ def mmr(payload: dict | None, xuid: str, stats_team: int) -> tuple[float | None,
 
 def expected_sessions(player: str, rows: list[Played], friends: set[str]
                       ) -> list[tuple[str, str | None]]:
-    """(session_id, break_reason) per row, by the rules of SPEC/§4.9 in friends mode."""
+    """(session_id, break_reason) per row, by the rules of docs/domain/player.md in friends mode."""
     out: list[tuple[str, str | None]] = []
     previous: Played | None = None
     previous_friends: set[str] = set()

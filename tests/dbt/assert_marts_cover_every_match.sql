@@ -1,11 +1,19 @@
 with
 
+-- What has landed now (a view over the landing tables), not what the staging tables last unpacked.
+landings as (
+
+    select * from {{ ref('stg_halo__match_payload_landings') }}
+
+),
+
 stats as (
 
     select
         match_id,
         fetched_at
-    from {{ source('halo', 'match_stats') }}
+    from landings
+    where endpoint = 'match_stats'
 
 ),
 
@@ -14,7 +22,8 @@ skill as (
     select
         match_id,
         fetched_at
-    from {{ source('halo', 'match_skill') }}
+    from landings
+    where endpoint = 'match_skill'
 
 ),
 
