@@ -23,8 +23,10 @@ demo: install
 test: install lint
 	$(BIN)/pytest
 
+## lint: ruff (Python) and SQLFluff (the dbt SQL: models, macros, singular tests; config in .sqlfluff).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint models macros tests/dbt --disable-progress-bar
 
 ## bench: heavy benchmarks (not part of `make test`); results go to BENCHMARKS.md.
 bench: install

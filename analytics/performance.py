@@ -21,7 +21,7 @@ Decisions (where the legacy code was inconsistent, one rule is used on both side
   cases have complete history, so they are unaffected.
 * **kda**: the stored value; when NULL it is derived as ``(k + a) / max(1, d)`` (case E) for that
   row, whether it is scored or part of history; NULL when any of k, d, a is NULL too.
-* **Minutes** = ``time_played_seconds / 60``, with NULL, NaN or ``<= 0`` seconds read as 600.
+* **Minutes** = ``minutes_basis_seconds / 60``, with NULL, NaN or ``<= 0`` seconds read as 600.
   NaN and ±inf metric inputs are treated as NULL (the reference's "safe float").
 * **Percentile** = ``100 · count(history ≤ v) / n`` (``≥`` for dpm_deaths), ties in favour;
   ``n == 1`` gives 50 (the reference's ``n < 2``); ``n == 0`` leaves the metric out.
@@ -65,7 +65,7 @@ INPUT_COLUMNS: tuple[str, ...] = (
     "assists",
     "kda",
     "accuracy",
-    "time_played_seconds",
+    "minutes_basis_seconds",
     "personal_score",
     "damage_dealt",
     "rank",
@@ -127,7 +127,7 @@ def metric_values(matches: pl.DataFrame) -> pl.DataFrame:
     These are used both for the row as the scored match and for the row as history.
     """
     _require_columns(matches, INPUT_COLUMNS)
-    seconds = _finite(pl.col("time_played_seconds"))
+    seconds = _finite(pl.col("minutes_basis_seconds"))
     minutes = pl.when(seconds > 0).then(seconds / 60.0).otherwise(DEFAULT_MINUTES)
     kills, deaths, assists = (_finite(pl.col(c)) for c in ("kills", "deaths", "assists"))
     # max(1, d) written out: max_horizontal would skip a NULL d and yield 1.

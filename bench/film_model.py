@@ -12,7 +12,7 @@ execution times from run_results.json:
 2. ``dbt build`` again with nothing new (the no-op cost: the decode model reads no bytes);
 3. N/100 new films (stats + chunk) landed, then ``dbt build`` (the normal sync);
 4. ``dbt build --full-refresh`` of the film models and their tests only (``path:`` selection of
-   models/intermediate/film and models/marts/film): what re-decoding every film costs;
+   models/film): what re-decoding every film costs;
 5. ``analytics.highlights.decode_chunks`` alone on the N chunks in this process (decode + pair,
    no dbt, no DuckDB write) for comparison with the model time.
 
@@ -108,7 +108,7 @@ def land_films(db: Path, ids: list[str]) -> None:
         con.close()
 
 
-FILM_ONLY = ["-s", "path:models/intermediate/film", "path:models/marts/film"]
+FILM_ONLY = ["-s", "path:models/film"]
 
 
 def dbt_build(db: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def synthetic_player(n: int, seed: int) -> pl.DataFrame:
                 "assists": assists,
                 "kda": None if rng.random() < 0.01 else kills + assists / 3 - deaths,
                 "accuracy": None if rng.random() < 0.02 else round(rng.uniform(20, 70), 2),
-                "time_played_seconds": float(rng.randint(240, 1200)),
+                "minutes_basis_seconds": float(rng.randint(240, 1200)),
                 "personal_score": float(rng.randint(0, 60) * 50),
                 "damage_dealt": float(rng.randint(0, 9000)),
                 "rank": rng.randint(1, 8),

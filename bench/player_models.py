@@ -13,7 +13,7 @@ Measured, each with the process tree's peak RSS and per-model times from run_res
    matches (everything upstream is rebuilt too);
 2. the 25 held-back matches landed, then ``dbt build -s ...`` incremental (the normal sync);
 3. the same build again with nothing new (the no-op cost);
-4. ``compute_performance_scores`` alone on the 10,000 rows read from int_player_match_inputs
+4. ``compute_performance_scores`` alone on the 10,000 rows read from prep_player_match_inputs
    (best of 3 and cold): the Polars computation without dbt around it.
 
 Run: ``.venv/bin/python -m bench.player_models``; writes ``bench/results/player_models.json``.
@@ -42,8 +42,8 @@ from ingest.store.warehouse import connect
 MATCHES = 10_000
 NEW_MATCHES = 25
 PLAYER_MODELS = (
-    "int_player_match_inputs",
-    "int_player_declared_friends",
+    "prep_player_match_inputs",
+    "prep_player_declared_friends",
     "fct_performance_scores",
     "fct_player_match_sessions",
     "fct_sessions",
@@ -84,8 +84,8 @@ def score_only(db: Path) -> dict[str, Any]:
     try:
         inputs = con.sql(
             "select player_xuid, match_id, start_time, kills, deaths, assists, kda, accuracy, "
-            "minutes_basis_seconds as time_played_seconds, personal_score, damage_dealt, rank, "
-            "team_mmr, enemy_mmr from intermediate.int_player_match_inputs"
+            "minutes_basis_seconds, personal_score, damage_dealt, rank, "
+            "team_mmr, enemy_mmr from intermediate.prep_player_match_inputs"
         ).pl()
     finally:
         con.close()

@@ -1,15 +1,6 @@
-{#-
-    Typed structure specs for DuckDB's json_transform, one per payload part, each written once.
-
-    json_transform(payload, spec) projects a JSON document onto the typed STRUCT/LIST/MAP the spec
-    describes: unknown extra keys are ignored, a missing key (or a value that does not cast) gives
-    NULL, so schema drift never fails a build. It is ~7x faster than one `->>` path per column.
-
-    Every macro returns a Python/Jinja object; `halo_json_spec(obj)` renders it as the SQL string
-    literal json_transform expects. The per-entry stats fields (CoreStats and every mode block) are
-    a single catalogue, `halo_stats_fields()`, from which the spec, the staging columns, the
-    per-player sums and the mart columns are all generated.
--#}
+{#- Typed json_transform specs, one per payload part, each written once, and the stats catalogue
+    (halo_stats_fields) from which the Stats spec, the staging columns, the per-player totals and
+    the mart columns are all generated (documented in macros/_macros.yml). -#}
 
 {% macro halo_json_spec(spec) -%}
     '{{ tojson(spec) }}'
@@ -47,13 +38,9 @@
 {% endmacro %}
 
 
-{#-
-    The catalogue of stats fields found under `Stats` (of a team, or of one PlayerTeamStats entry).
-    One line per field: block | JSON key | column name | kind | aggregation over a player's entries.
-      kind: int (INTEGER), double (DOUBLE), duration (ISO-8601 string -> DECIMAL seconds, `_seconds`)
-      agg:  sum | max | none (not carried past staging: the API's per-entry KDA / Accuracy are
-            recomputed from the sums; AverageLifeDuration has its own spawn-weighted rule).
--#}
+{#- The stats catalogue, one line per field: block|JSON key|column|kind (int, double,
+    duration)|aggregation over a player's entries (sum, max, none). After editing it, run
+    `python -m tests.support.stats_catalogue --write` to regenerate the columns' YAML docs. -#}
 {% macro halo_stats_fields() %}
     {% set lines = [
         "CoreStats|Score|score|int|sum",
@@ -192,7 +179,9 @@
     {% set fields = [] %}
     {% for line in lines %}
         {% set parts = line.split("|") %}
-        {% do fields.append({"block": parts[0], "key": parts[1], "column": parts[2], "kind": parts[3], "agg": parts[4]}) %}
+        {% do fields.append({
+            "block": parts[0], "key": parts[1], "column": parts[2], "kind": parts[3], "agg": parts[4]
+        }) %}
     {% endfor %}
     {{ return(fields) }}
 {% endmacro %}
@@ -284,17 +273,20 @@
 
 {#- /stats: Teams[] (empty when TeamsEnabled is false). -#}
 {% macro halo_match_teams_spec() %}
-    {{ return({"Teams": [{"TeamId": "INTEGER", "Outcome": "INTEGER", "Rank": "INTEGER", "Stats": halo_stats_spec()}]}) }}
+    {{ return({"Teams": [{
+        "TeamId": "INTEGER", "Outcome": "INTEGER", "Rank": "INTEGER", "Stats": halo_stats_spec()
+    }]}) }}
 {% endmacro %}
 
 
-{#- /stats: a per-entry award list, CoreStats.Medals[] or CoreStats.PersonalScores[]. -#}
-{% macro halo_match_awards_spec(list_key) %}
+{#- /stats: both per-entry award lists, CoreStats.Medals[] and CoreStats.PersonalScores[] (same shape). -#}
+{% macro halo_match_awards_spec() %}
+    {% set awards = [{"NameId": "BIGINT", "Count": "INTEGER", "TotalPersonalScoreAwarded": "INTEGER"}] %}
     {{ return({"Players": [{
         "PlayerId": "VARCHAR",
         "PlayerTeamStats": [{
             "TeamId": "INTEGER",
-            "Stats": {"CoreStats": {list_key: [{"NameId": "BIGINT", "Count": "INTEGER", "TotalPersonalScoreAwarded": "INTEGER"}]}}
+            "Stats": {"CoreStats": {"Medals": awards, "PersonalScores": awards}}
         }]
     }]}) }}
 {% endmacro %}

@@ -1,12 +1,5 @@
-{#-
-    ISO-8601 duration -> exact seconds as DECIMAL(18, 7), the one parser used for every duration.
-
-    Accepts days and up to 7 fractional digits (`PT9M9.4211615S` -> 549.4211615,
-    `P17DT10H55M53.7685509S` -> 1508153.7685509, `PT0S` -> 0, `PT2H` -> 7200, `PT` -> 0), any case.
-    NULL, an empty string or anything that is not a whole ISO-8601 day-time duration gives NULL
-    (never an error). Fractions are kept, not truncated (LevelUp truncated to whole seconds and
-    had no days). DuckDB 2.0 cannot cast these strings to INTERVAL, hence the regex.
--#}
+{#- ISO-8601 durations as exact seconds: the one duration parser (documented in macros/_macros.yml).
+    DuckDB cannot cast these strings to INTERVAL, hence the regular expression. -#}
 {% macro iso8601_duration_seconds(expr) -%}
     {%- set pattern = "^[Pp](?:(\d+)[Dd])?(?:[Tt](?:(\d+)[Hh])?(?:(\d+)[Mm])?(?:(\d+(?:\.\d+)?)[Ss])?)?$" -%}
     (case when regexp_full_match({{ expr }}, '{{ pattern }}') then cast(

@@ -1,22 +1,6 @@
-{#-
-    Incremental Python models: have dbt-duckdb drop the table that holds a run's new rows.
-
-    Why: dbt-duckdb 1.11.1's incremental materialization writes the rows of an incremental run to
-    make_temp_relation(this) (`<model>__dbt_tmp<timestamp>`, no schema), then merges them
-    (delete+insert) and drops only the relations that duckdb__dispatch_temporary_relation reports
-    as `temporary: false`. On a local DuckDB file it reports `temporary: true`, right for a SQL
-    model (`create temp table`: gone with the connection) but not for a Python one: py_write_table
-    ignores `temporary` and runs a plain `create table` (on a separate cursor, which could not see
-    a temp table of the model's connection anyway). So every incremental run of every Python model
-    (int_film_chunk_decodes, fct_player_match_sessions, fct_performance_scores) left a real table
-    in `main` holding that run's rows.
-
-    This override (a root-project macro shadows the adapter's one of the same name) returns the
-    adapter's relation unchanged with `temporary: false` for Python models only, so the
-    materialization drops it after its commit. It also drops the model's own leftovers from
-    earlier builds (made before this fix, or by a run killed between the write and the drop).
-    SQL models and snapshots get exactly the adapter's answer.
--#}
+{#- dbt-duckdb 1.11.1 leaves a table behind after every incremental run of a Python model (it
+    reports the run's temporary relation as temporary, but py_write_table creates a real table):
+    this override makes the materialization drop it (documented in macros/_macros.yml). -#}
 {% macro duckdb__dispatch_temporary_relation(target_relation, batch_id='') %}
     {%- set dispatched = dbt.duckdb__dispatch_temporary_relation(target_relation, batch_id) -%}
     {%- if model.get('language') != 'python' or not dispatched['temporary'] -%}

@@ -117,7 +117,7 @@ def stats_per_human(stats: dict) -> dict[str, tuple[int, int, int, int | None]]:
 
 
 def plain_pairs(events: list[dict[str, Any]], tolerance: int = TOLERANCE_MS) -> list[tuple]:
-    """Greedy pairing written out the slow, obvious way (LevelUp §4.10): kills in (time, film
+    """Greedy pairing written out the slow, obvious way (docs/domain/film.md): kills in (time, film
     order); each takes the nearest unused death within ±tolerance, the earlier death on a tie.
     Returns (kill_seq, killer_xuid, victim_xuid, time_ms, death_time_ms)."""
     ordered = sorted(enumerate(events), key=lambda item: (item[1]["time_ms"], item[0]))
@@ -180,7 +180,7 @@ def films(tmp_path_factory: pytest.TempPathFactory) -> FixtureFilms:
     with landing_writer(relanded_db) as writer:  # the chunk fetched again, complete this time
         writer.film_chunk(CORRUPT_ID, 26, 3, 38, oddball)
     # Only landing.film_chunks changed: the film models and their tests are what can react.
-    relanded = run_dbt(root, relanded_db, "build", "-s", "int_film_highlight_chunks+")
+    relanded = run_dbt(root, relanded_db, "build", "-s", "stg_halo__film_highlight_chunks+")
 
     refreshed_db = root / "refreshed.duckdb"
     shutil.copy(relanded_db, refreshed_db)
@@ -192,10 +192,10 @@ def films(tmp_path_factory: pytest.TempPathFactory) -> FixtureFilms:
 def test_build_passes_with_the_corrupt_chunk_reported_as_a_warning(films: FixtureFilms) -> None:
     run = films.first
     assert run.returncode == 0, run.output[-4000:]
-    assert run.not_ok(allowed_warnings=("film_decode_errors",)) == {}
-    assert run.status_of("film_decode_errors") == "warn"
-    for name in ("film_chunks_decoded", "film_events_and_pairs_complete",
-                 "film_reconciliation_complete", "film_reconciliation_mismatches"):
+    assert run.not_ok(allowed_warnings=("assert_films_decode_without_errors",)) == {}
+    assert run.status_of("assert_films_decode_without_errors") == "warn"
+    for name in ("assert_film_chunks_decoded", "assert_film_events_and_pairs_complete",
+                 "assert_film_reconciliation_complete", "assert_films_reconcile_with_stats"):
         assert run.status_of(name) == "pass"
     print(f"\nfixture build with films: {run.wall_s:.1f}s")
 
@@ -292,7 +292,7 @@ def test_film_gamertags_feed_dim_players(films: FixtureFilms) -> None:
 def test_second_build_decodes_and_writes_nothing(films: FixtureFilms) -> None:
     run = films.second
     assert run.returncode == 0, run.output[-4000:]
-    assert run.not_ok(allowed_warnings=("film_decode_errors",)) == {}
+    assert run.not_ok(allowed_warnings=("assert_films_decode_without_errors",)) == {}
     assert written_by(films.db, run) == {name: set() for name in ("int_film_chunk_decodes", *FILM_MARTS)}
 
 
@@ -300,9 +300,9 @@ def test_a_chunk_landed_again_is_the_only_one_decoded_again(films: FixtureFilms)
     run = films.relanded
     assert run.returncode == 0, run.output[-4000:]
     # The oddball film under the slayer match's stats: decodes now, disagrees with the stats.
-    assert run.not_ok(allowed_warnings=("film_reconciliation_mismatches",)) == {}
-    assert run.status_of("film_reconciliation_mismatches") == "warn"
-    assert run.status_of("film_decode_errors") == "pass"
+    assert run.not_ok(allowed_warnings=("assert_films_reconcile_with_stats",)) == {}
+    assert run.status_of("assert_films_reconcile_with_stats") == "warn"
+    assert run.status_of("assert_films_decode_without_errors") == "pass"
     written = written_by(films.relanded_db, run)
     assert written == {
         "int_film_chunk_decodes": {CORRUPT_ID},
@@ -421,8 +421,8 @@ def test_demo_new_film_is_the_only_chunk_decoded(demo: DemoFilms) -> None:
 
 
 def test_demo_film_gamertags_are_dated_by_match_start(demo: DemoFilms) -> None:
-    observed = query(demo.db, "select * from intermediate.int_player_gamertags_observed "
-                              "where source = 'film' and xuid = ?", [QUILL])
+    observed = query(demo.db, "select * from intermediate.int_gamertag_observations "
+                              "where seen_in = 'film' and xuid = ?", [QUILL])
     starts = {m.start_ms: m for m in demo.career.matches if m.film and int(QUILL) in m.humans}
     assert len(observed) == len(starts)
     for row in observed:

@@ -44,15 +44,15 @@ RESOLVED = {MAIN: {NIMBUS, QUILL}, NIMBUS: {MAIN}, QUILL: {MAIN}}
 GAP = timedelta(minutes=120)
 WEIGHTS = {"kpm": 0.22, "dpm_deaths": 0.18, "kda": 0.15, "pspm": 0.12, "apm": 0.10,
            "dpm_damage": 0.10, "accuracy": 0.08, "rank_perf": 0.05}
-PLAYER_UNIT_TESTS = ("fct_sessions_aggregates", "int_player_declared_friends_resolution",
-                     "int_player_match_inputs_teammates_and_minutes_basis")
+PLAYER_UNIT_TESTS = ("fct_sessions_aggregates", "prep_player_declared_friends_resolution",
+                     "prep_player_match_inputs_teammates_and_minutes_basis")
 # The player marts with everything upstream, but only the player tests: the upstream models'
 # own tests belong to test_dbt_models.py (and halve the build time).
 SELECT = [
     "--select",
     "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
     "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
-    "fqn:marts.player", "fqn:intermediate.player", "path:tests/dbt/player_*",
+    "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]
 
@@ -174,7 +174,7 @@ def career(db: Path) -> dict[str, list[Played]]:
 
 
 def mmr(payload: dict | None, xuid: str, stats_team: int) -> tuple[float | None, float | None]:
-    """LevelUp §4.5: my TeamMmr; the enemy = the first other key of TeamMmrs."""
+    """docs/domain/matches.md: my TeamMmr; the enemy = the first other key of TeamMmrs."""
     for entry in (payload or {}).get("Value") or []:
         if entry.get("Id") == f"xuid({xuid})" and entry.get("ResultCode") == 0:
             result = entry["Result"]
@@ -186,7 +186,7 @@ def mmr(payload: dict | None, xuid: str, stats_team: int) -> tuple[float | None,
 
 def expected_sessions(player: str, rows: list[Played], friends: set[str]
                       ) -> list[tuple[str, str | None]]:
-    """(session_id, break_reason) per row, by the rules of SPEC/§4.9 in friends mode."""
+    """(session_id, break_reason) per row, by the rules of docs/domain/player.md in friends mode."""
     out: list[tuple[str, str | None]] = []
     previous: Played | None = None
     previous_friends: set[str] = set()
@@ -269,9 +269,9 @@ def test_build_passes_with_the_player_unit_tests_and_a_friend_warning(wh: Wareho
     assert wh.first.returncode == 0 and not bad, (bad, wh.first.output[-3000:])
     for name in PLAYER_UNIT_TESTS:
         assert wh.first.status_of(name) == "pass"
-    unresolved = wh.first.result_of("player_friends_resolved")
+    unresolved = wh.first.result_of("assert_player_friends_resolved")
     assert (unresolved["status"], unresolved["failures"]) == ("warn", 1)
-    assert query(wh.db, "select player_xuid, friend_entry from intermediate.int_player_declared_friends "
+    assert query(wh.db, "select player_xuid, friend_entry from intermediate.prep_player_declared_friends "
                         "where friend_xuid is null") == [
         {"player_xuid": QUILL, "friend_entry": "NoSuchSpartan"}]
 

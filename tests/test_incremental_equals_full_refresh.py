@@ -64,7 +64,7 @@ SELECT = [
     "--select",
     "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
     "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
-    "fqn:marts.player", "fqn:intermediate.player", "path:tests/dbt/player_*",
+    "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]
 MIDDLE_STEPS = ("late", "skill", "friends")

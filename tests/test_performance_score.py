@@ -29,7 +29,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "assists": pl.Int64(),
     "kda": pl.Float64(),
     "accuracy": pl.Float64(),
-    "time_played_seconds": pl.Float64(),
+    "minutes_basis_seconds": pl.Float64(),
     "personal_score": pl.Float64(),
     "damage_dealt": pl.Float64(),
     "rank": pl.Int64(),
@@ -41,7 +41,7 @@ SCHEMA: dict[str, pl.DataType] = {
 def match(match_id: str, hour: float, player: str = "p1", **stats: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(SCHEMA)
     row.update(player_xuid=player, match_id=match_id, start_time=T0 + dt.timedelta(hours=hour))
-    row["time_played_seconds"] = 600.0
+    row["minutes_basis_seconds"] = 600.0
     row.update(stats)
     return row
 
@@ -108,7 +108,7 @@ def test_case_c_rank_perf() -> None:
 
 
 def test_case_d_longer_current_match() -> None:
-    rows = [*history_a(), match("cur", 20, **CURRENT_A, time_played_seconds=1200.0)]
+    rows = [*history_a(), match("cur", 20, **CURRENT_A, minutes_basis_seconds=1200.0)]
     out = compute_performance_scores(frame(rows)).filter(pl.col("match_id") == "cur")
     # kpm 0.25 → 20; dpm 0.25 → 80 (deaths ≥ 3 of 10..1); 41.1 / 0.73 = 56.30.
     assert (out["pct_kpm"].item(), out["pct_dpm_deaths"].item()) == (20.0, 80.0)
@@ -194,7 +194,7 @@ def test_single_metric_values() -> None:
 
 @pytest.mark.parametrize("seconds", [None, 0.0, -5.0, float("nan")])
 def test_missing_or_non_positive_time_counts_as_600_s(seconds: float | None) -> None:
-    values = metric_values(frame([match("m", 0, kills=6, time_played_seconds=seconds)]))
+    values = metric_values(frame([match("m", 0, kills=6, minutes_basis_seconds=seconds)]))
     assert values["kpm"].item() == 0.6
 
 
@@ -277,7 +277,7 @@ WEIGHTS = {"kpm": 0.22, "dpm_deaths": 0.18, "kda": 0.15, "pspm": 0.12, "apm": 0.
 
 def naive_values(row: dict[str, Any]) -> dict[str, float | None]:
     """The documented per-row rules, written independently of the module."""
-    secs = row["time_played_seconds"]
+    secs = row["minutes_basis_seconds"]
     minutes = secs / 60 if secs is not None and secs > 0 else 10.0
     k, d, a = row["kills"], row["deaths"], row["assists"]
 
@@ -339,7 +339,7 @@ def random_rows(rng: random.Random, n: int, players: Sequence[str]) -> list[dict
             f"m{i:04}", hour, player=rng.choice(players),
             kills=maybe(k), deaths=maybe(d), assists=maybe(a),
             kda=maybe(k + a / 3 - d, 0.3), accuracy=maybe(float(rng.randint(30, 40))),
-            time_played_seconds=maybe(rng.choice([0.0, 300.0, 600.0, 617.0, 900.0])),
+            minutes_basis_seconds=maybe(rng.choice([0.0, 300.0, 600.0, 617.0, 900.0])),
             personal_score=maybe(float(rng.randint(0, 8) * 100)),
             damage_dealt=maybe(float(rng.randint(0, 5) * 500)),
             rank=maybe(rng.randint(1, 8)), team_mmr=maybe(rng.choice([1400.0, 1500.0])),

@@ -1,43 +1,66 @@
--- Completeness, marts: every match with a stats payload has its row in dim_matches and its rows
--- in fct_match_players, and each of them is built from the payloads landed now (same stats and
--- skill fetched_at, same number of resolved assets): an incremental filter that missed a new or
--- re-fetched payload fails here. (fct_medals / fct_personal_scores are checked per player by the
--- two count tests.)
 with
+
+-- What has landed now (a view over the landing tables), not what the staging tables last unpacked.
+landings as (
+
+    select * from {{ ref('stg_halo__match_payload_landings') }}
+
+),
 
 stats as (
 
-    select match_id, fetched_at from {{ source('halo', 'match_stats') }}
+    select
+        match_id,
+        fetched_at
+    from landings
+    where endpoint = 'match_stats'
 
 ),
 
 skill as (
 
-    select match_id, fetched_at from {{ source('halo', 'match_skill') }}
+    select
+        match_id,
+        fetched_at
+    from landings
+    where endpoint = 'match_skill'
 
 ),
 
 named as (
 
-    select match_id, assets_resolved_count from {{ ref('int_matches_named') }}
+    select
+        match_id,
+        assets_resolved_count
+    from {{ ref('int_matches_named') }}
 
 ),
 
 dim as (
 
-    select match_id, stats_fetched_at, assets_resolved_count from {{ ref('dim_matches') }}
+    select
+        match_id,
+        stats_fetched_at,
+        assets_resolved_count
+    from {{ ref('dim_matches') }}
 
 ),
 
 fct as (
 
-    select match_id, max(stats_fetched_at) as stats_fetched_at, max(skill_fetched_at) as skill_fetched_at
+    select
+        match_id,
+        max(stats_fetched_at) as stats_fetched_at,
+        max(skill_fetched_at) as skill_fetched_at
     from {{ ref('fct_match_players') }}
     group by match_id
 
 )
 
-select stats.match_id, 'dim_matches' as mart, 'missing or stale' as problem
+select
+    stats.match_id,
+    'dim_matches' as mart,
+    'missing or stale' as problem
 from stats
 left join dim on stats.match_id = dim.match_id
 left join named on stats.match_id = named.match_id
@@ -47,7 +70,10 @@ where dim.match_id is null
 
 union all
 
-select stats.match_id, 'fct_match_players', 'missing or stale'
+select
+    stats.match_id,
+    'fct_match_players' as mart,
+    'missing or stale' as problem
 from stats
 left join fct on stats.match_id = fct.match_id
 left join skill on stats.match_id = skill.match_id
@@ -57,9 +83,12 @@ where fct.match_id is null
 
 union all
 
-select medals.match_id, 'fct_medals', 'names from an older medal-metadata fetch'
+select
+    medals.match_id,
+    'fct_medals' as mart,
+    'names from an older medal-metadata fetch' as problem
 from {{ ref('fct_medals') }} as medals
 where medals.medal_metadata_fetched_at is distinct from (
-    select max(fetched_at) from {{ source('halo', 'medal_metadata') }}
-)
+        select max(metadata.fetched_at) from {{ source('halo', 'medal_metadata') }} as metadata
+    )
 group by medals.match_id

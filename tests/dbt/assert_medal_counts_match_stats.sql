@@ -1,11 +1,6 @@
--- Completeness, medals: per match and player, the medals in fct_medals add up to what the stats
--- payload says (Count summed over every entry, counting only medals whose total is > 0), computed
--- here from the raw JSON with paths independent of the staging specs.
---
--- The inline json_transform spec is this test's own (it does not use halo_payload_specs.sql, so a
--- wrong staging spec cannot hide itself here). One typed parse per payload plus select-list
--- unnests: `unnest(cast(... as json[]))` in lateral joins took 2.5 s at 10k matches and ~20 s at
--- 50k on every build; this takes ~0.5 s at 10k.
+-- The inline json_transform spec is this test's own, not halo_payload_specs.sql's. One typed parse
+-- per payload plus select-list unnests: lateral `unnest(cast(... as json[]))` joins took 2.5 s at
+-- 10k matches and ~20 s at 50k on every build; this takes ~0.5 s at 10k.
 with
 
 players as (
@@ -23,21 +18,31 @@ players as (
 
 entries as (
 
-    select match_id, player.PlayerId as player_id, unnest(player.PlayerTeamStats) as entry
+    select
+        players.match_id,
+        player.PlayerId as player_id,
+        unnest(player.PlayerTeamStats) as entry
     from players
 
 ),
 
 medals as (
 
-    select match_id, player_id, unnest(entry.Stats.CoreStats.Medals) as medal
+    select
+        entries.match_id,
+        entries.player_id,
+        unnest(entry.Stats.CoreStats.Medals) as medal
     from entries
 
 ),
 
 raw_medals as (
 
-    select match_id, player_id, medal.NameId as medal_name_id, sum(medal.Count) as medal_count
+    select
+        medals.match_id,
+        medals.player_id,
+        medal.NameId as medal_name_id,
+        sum(medal.Count) as medal_count
     from medals
     group by all
 
@@ -45,7 +50,11 @@ raw_medals as (
 
 expected as (
 
-    select match_id, player_id, count(*) as medals, sum(medal_count) as medal_count
+    select
+        match_id,
+        player_id,
+        count(*) as medals,
+        sum(medal_count) as medal_count
     from raw_medals
     where medal_count > 0
     group by match_id, player_id
@@ -54,7 +63,11 @@ expected as (
 
 actual as (
 
-    select match_id, player_id, count(*) as medals, sum(medal_count) as medal_count
+    select
+        match_id,
+        player_id,
+        count(*) as medals,
+        sum(medal_count) as medal_count
     from {{ ref('fct_medals') }}
     group by match_id, player_id
 
@@ -70,6 +83,6 @@ select
 from expected
 full outer join actual
     on expected.match_id = actual.match_id
-    and expected.player_id = actual.player_id
+        and expected.player_id = actual.player_id
 where expected.medals is distinct from actual.medals
     or expected.medal_count is distinct from actual.medal_count

@@ -1,11 +1,5 @@
--- Completeness, personal scores: per match and player, fct_personal_scores adds up to what the
--- stats payload says (Count and TotalPersonalScoreAwarded summed over every entry), computed here
--- from the raw JSON with paths independent of the staging specs.
---
--- The inline json_transform spec is this test's own (it does not use halo_payload_specs.sql, so a
--- wrong staging spec cannot hide itself here). One typed parse per payload plus select-list
--- unnests: `unnest(cast(... as json[]))` in lateral joins took 2.5 s at 10k matches and ~20 s at
--- 50k on every build; this takes ~0.5 s at 10k.
+-- The inline json_transform spec is this test's own, not halo_payload_specs.sql's (see
+-- assert_medal_counts_match_stats for why it is written this way).
 with
 
 players as (
@@ -24,14 +18,20 @@ players as (
 
 entries as (
 
-    select match_id, player.PlayerId as player_id, unnest(player.PlayerTeamStats) as entry
+    select
+        players.match_id,
+        player.PlayerId as player_id,
+        unnest(player.PlayerTeamStats) as entry
     from players
 
 ),
 
 awards as (
 
-    select match_id, player_id, unnest(entry.Stats.CoreStats.PersonalScores) as award
+    select
+        entries.match_id,
+        entries.player_id,
+        unnest(entry.Stats.CoreStats.PersonalScores) as award
     from entries
 
 ),
@@ -39,8 +39,8 @@ awards as (
 raw_awards as (
 
     select
-        match_id,
-        player_id,
+        awards.match_id,
+        awards.player_id,
         award.NameId as name_id,
         sum(award.Count) as award_count,
         sum(award.TotalPersonalScoreAwarded) as total_score
@@ -51,7 +51,12 @@ raw_awards as (
 
 expected as (
 
-    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    select
+        match_id,
+        player_id,
+        count(*) as awards,
+        sum(award_count) as award_count,
+        sum(total_score) as total_score
     from raw_awards
     where coalesce(award_count, 0) <> 0 or coalesce(total_score, 0) <> 0
     group by match_id, player_id
@@ -60,7 +65,12 @@ expected as (
 
 actual as (
 
-    select match_id, player_id, count(*) as awards, sum(award_count) as award_count, sum(total_score) as total_score
+    select
+        match_id,
+        player_id,
+        count(*) as awards,
+        sum(award_count) as award_count,
+        sum(total_score) as total_score
     from {{ ref('fct_personal_scores') }}
     group by match_id, player_id
 
@@ -78,7 +88,7 @@ select
 from expected
 full outer join actual
     on expected.match_id = actual.match_id
-    and expected.player_id = actual.player_id
+        and expected.player_id = actual.player_id
 where expected.awards is distinct from actual.awards
     or expected.award_count is distinct from actual.award_count
     or expected.total_score is distinct from actual.total_score

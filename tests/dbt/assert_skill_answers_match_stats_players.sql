@@ -1,11 +1,11 @@
-{{ config(severity='warn') }}
--- Drift (warn): a skill answer for a xuid that the match's stats payload does not list.
-select skill.match_id, skill.xuid
+select
+    skill.match_id,
+    skill.xuid
 from {{ ref('stg_halo__match_skill') }} as skill
 inner join {{ ref('stg_halo__match_stats') }} as matches
     on skill.match_id = matches.match_id
 left join {{ ref('stg_halo__match_player_team_stats') }} as players
     on skill.match_id = players.match_id
-    and skill.xuid = players.xuid
+        and skill.xuid = players.xuid
 where skill.is_answered
     and players.match_id is null

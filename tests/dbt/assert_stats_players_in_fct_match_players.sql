@@ -1,5 +1,3 @@
--- Completeness, players: every player of every stats payload (humans and bots, counted straight
--- from the raw JSON, not from the staging models) has exactly one row in fct_match_players.
 with
 
 payload_players as (
@@ -13,22 +11,31 @@ payload_players as (
 
 mart as (
 
-    select match_id, player_id from {{ ref('fct_match_players') }}
+    select
+        match_id,
+        player_id
+    from {{ ref('fct_match_players') }}
 
 )
 
-select payload_players.match_id, payload_players.player_id, 'missing from fct_match_players' as problem
+select
+    payload_players.match_id,
+    payload_players.player_id,
+    'missing from fct_match_players' as problem
 from payload_players
 left join mart
     on payload_players.match_id = mart.match_id
-    and payload_players.player_id = mart.player_id
+        and payload_players.player_id = mart.player_id
 where mart.match_id is null
 
 union all
 
-select mart.match_id, mart.player_id, 'not in the stats payload' as problem
+select
+    mart.match_id,
+    mart.player_id,
+    'not in the stats payload' as problem
 from mart
 left join payload_players
     on mart.match_id = payload_players.match_id
-    and mart.player_id = payload_players.player_id
+        and mart.player_id = payload_players.player_id
 where payload_players.match_id is null

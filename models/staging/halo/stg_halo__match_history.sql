@@ -1,4 +1,5 @@
--- One row per (tracked player, match) history item: that player's own outcome, rank and team.
+-- A history item repeats the match's MatchInfo. No end time here: it has one definition, from
+-- the stats payload, in stg_halo__match_stats.
 with
 
 source as (
@@ -22,13 +23,9 @@ unpacked as (
 final as (
 
     select
-        player_xuid,
-        match_id,
+        unpacked.player_xuid,
+        unpacked.match_id,
         item.MatchInfo.StartTime as start_time,
-        coalesce(
-            item.MatchInfo.EndTime,
-            item.MatchInfo.StartTime + {{ seconds_to_interval(iso8601_duration_seconds('item.MatchInfo.Duration')) }}
-        ) as end_time,
         {{ iso8601_duration_seconds('item.MatchInfo.Duration') }} as duration_seconds,
         item.MatchInfo.LifecycleMode as lifecycle_mode,
         item.MatchInfo.GameVariantCategory as game_variant_category,
@@ -37,7 +34,7 @@ final as (
         item.Outcome as outcome,
         item.Rank as rank,
         item.PresentAtEndOfMatch as present_at_end,
-        fetched_at
+        unpacked.fetched_at
     from unpacked
 
 )

@@ -46,9 +46,9 @@ entries as (
 final as (
 
     select
-        match_id,
+        entries.match_id,
         cast(player_index as integer) as player_index,
-        cast(case when entry is not null then entry_position end as integer) as entry_index,
+        cast(case when entries.entry is not null then entries.entry_position end as integer) as entry_index,
         player.PlayerId as player_id,
         {{ halo_xuid('player.PlayerId') }} as xuid,
         player.PlayerType as player_type,
@@ -68,7 +68,7 @@ final as (
         player.ParticipationInfo.ConfirmedParticipation as confirmed_participation,
         entry.TeamId as entry_team_id,
         {{ halo_stats_columns('entry.Stats') }},
-        fetched_at
+        entries.fetched_at
     from entries
 
 )

@@ -74,62 +74,88 @@ players as (
     from answered
     full outer join requested
         on answered.match_id = requested.match_id
-        and answered.xuid = requested.xuid
+            and answered.xuid = requested.xuid
+
+),
+
+results as (
+
+    select
+        players.match_id,
+        players.xuid,
+        players.was_requested,
+        players.is_answered,
+        players.answer_index,
+        players.answer,
+        players.answer.Result.RankRecap.PreMatchCsr as pre_csr,
+        players.answer.Result.RankRecap.PostMatchCsr as post_csr,
+        players.answer.Result.StatPerformances as performances,
+        players.answer.Result.Counterfactuals as counterfactuals,
+        players.fetched_at
+    from players
 
 ),
 
 final as (
 
     select
-        match_id,
-        xuid,
-        was_requested,
-        is_answered,
-        cast(answer_index as integer) as answer_index,
-        answer.Id as player_id,
-        answer.ResultCode as result_code,
-        answer.Result.TeamId as result_team_id,
-        answer.Result.TeamMmr as team_mmr,
-        answer.Result.TeamMmrs as team_mmrs,
+        results.match_id,
+        results.xuid,
+        results.was_requested,
+        results.is_answered,
+        cast(results.answer_index as integer) as answer_index,
+        results.answer.Id as player_id,
+        results.answer.ResultCode as result_code,
+        results.answer.Result.TeamId as result_team_id,
+        results.answer.Result.TeamMmr as team_mmr,
+        results.answer.Result.TeamMmrs as team_mmrs,
 
-        answer.Result.RankRecap.PreMatchCsr.Value as csr_pre,
-        answer.Result.RankRecap.PreMatchCsr.Tier as csr_pre_tier,
-        answer.Result.RankRecap.PreMatchCsr.SubTier as csr_pre_sub_tier,
-        answer.Result.RankRecap.PreMatchCsr.TierStart as csr_pre_tier_start,
-        answer.Result.RankRecap.PreMatchCsr.NextTier as csr_pre_next_tier,
-        answer.Result.RankRecap.PreMatchCsr.NextSubTier as csr_pre_next_sub_tier,
-        answer.Result.RankRecap.PreMatchCsr.NextTierStart as csr_pre_next_tier_start,
-        answer.Result.RankRecap.PreMatchCsr.MeasurementMatchesRemaining as csr_pre_measurement_matches_remaining,
-        answer.Result.RankRecap.PreMatchCsr.InitialMeasurementMatches as csr_pre_initial_measurement_matches,
+        results.pre_csr.Value as csr_pre,
+        results.pre_csr.Tier as csr_pre_tier,
+        results.pre_csr.SubTier as csr_pre_sub_tier,
+        results.pre_csr.TierStart as csr_pre_tier_start,
+        results.pre_csr.NextTier as csr_pre_next_tier,
+        results.pre_csr.NextSubTier as csr_pre_next_sub_tier,
+        results.pre_csr.NextTierStart as csr_pre_next_tier_start,
+        results.pre_csr.MeasurementMatchesRemaining as csr_pre_measurement_matches_remaining,
+        results.pre_csr.InitialMeasurementMatches as csr_pre_initial_measurement_matches,
 
-        answer.Result.RankRecap.PostMatchCsr.Value as csr_post,
-        answer.Result.RankRecap.PostMatchCsr.Tier as csr_post_tier,
-        answer.Result.RankRecap.PostMatchCsr.SubTier as csr_post_sub_tier,
-        answer.Result.RankRecap.PostMatchCsr.TierStart as csr_post_tier_start,
-        answer.Result.RankRecap.PostMatchCsr.NextTier as csr_post_next_tier,
-        answer.Result.RankRecap.PostMatchCsr.NextSubTier as csr_post_next_sub_tier,
-        answer.Result.RankRecap.PostMatchCsr.NextTierStart as csr_post_next_tier_start,
-        answer.Result.RankRecap.PostMatchCsr.MeasurementMatchesRemaining as csr_post_measurement_matches_remaining,
-        answer.Result.RankRecap.PostMatchCsr.InitialMeasurementMatches as csr_post_initial_measurement_matches,
+        results.post_csr.Value as csr_post,
+        results.post_csr.Tier as csr_post_tier,
+        results.post_csr.SubTier as csr_post_sub_tier,
+        results.post_csr.TierStart as csr_post_tier_start,
+        results.post_csr.NextTier as csr_post_next_tier,
+        results.post_csr.NextSubTier as csr_post_next_sub_tier,
+        results.post_csr.NextTierStart as csr_post_next_tier_start,
+        results.post_csr.MeasurementMatchesRemaining as csr_post_measurement_matches_remaining,
+        results.post_csr.InitialMeasurementMatches as csr_post_initial_measurement_matches,
 
-        answer.Result.StatPerformances.Kills.Count as kills_count,
-        answer.Result.StatPerformances.Kills.Expected as kills_expected,
-        answer.Result.StatPerformances.Kills.StdDev as kills_stddev,
-        answer.Result.StatPerformances.Deaths.Count as deaths_count,
-        answer.Result.StatPerformances.Deaths.Expected as deaths_expected,
-        answer.Result.StatPerformances.Deaths.StdDev as deaths_stddev,
-        answer.Result.StatPerformances.Assists.Count as assists_count,
-        answer.Result.StatPerformances.Assists.Expected as assists_expected,
-        answer.Result.StatPerformances.Assists.StdDev as assists_stddev,
+        results.performances.Kills.Count as kills_count,
+        results.performances.Kills.Expected as kills_expected,
+        results.performances.Kills.StdDev as kills_stddev,
+        results.performances.Deaths.Count as deaths_count,
+        results.performances.Deaths.Expected as deaths_expected,
+        results.performances.Deaths.StdDev as deaths_stddev,
+        results.performances.Assists.Count as assists_count,
+        results.performances.Assists.Expected as assists_expected,
+        results.performances.Assists.StdDev as assists_stddev,
 
-        answer.Result.Counterfactuals.SelfCounterfactuals.Kills as self_counterfactual_kills,
-        answer.Result.Counterfactuals.SelfCounterfactuals.Deaths as self_counterfactual_deaths,
-        {%- for tier in ['Bronze', 'Silver', 'Gold', 'Platinum', 'Diamond', 'Onyx'] %}
-        answer.Result.Counterfactuals.TierCounterfactuals.{{ tier }}.Kills as {{ tier | lower }}_counterfactual_kills,
-        answer.Result.Counterfactuals.TierCounterfactuals.{{ tier }}.Deaths as {{ tier | lower }}_counterfactual_deaths,
-        {%- endfor %}
-        fetched_at
-    from players
+        results.counterfactuals.SelfCounterfactuals.Kills as self_counterfactual_kills,
+        results.counterfactuals.SelfCounterfactuals.Deaths as self_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Bronze.Kills as bronze_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Bronze.Deaths as bronze_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Silver.Kills as silver_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Silver.Deaths as silver_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Gold.Kills as gold_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Gold.Deaths as gold_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Platinum.Kills as platinum_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Platinum.Deaths as platinum_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Diamond.Kills as diamond_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Diamond.Deaths as diamond_counterfactual_deaths,
+        results.counterfactuals.TierCounterfactuals.Onyx.Kills as onyx_counterfactual_kills,
+        results.counterfactuals.TierCounterfactuals.Onyx.Deaths as onyx_counterfactual_deaths,
+        results.fetched_at
+    from results
 
 )
 

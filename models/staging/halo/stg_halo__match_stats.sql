@@ -22,7 +22,7 @@ unpacked as (
 renamed as (
 
     select
-        match_id,
+        unpacked.match_id,
         stats.MatchId as payload_match_id,
         stats.MatchInfo.StartTime as start_time,
         stats.MatchInfo.EndTime as api_end_time,
@@ -45,8 +45,8 @@ renamed as (
         stats.MatchInfo.TeamsEnabled as teams_enabled,
         stats.MatchInfo.TeamScoringEnabled as team_scoring_enabled,
         stats.MatchInfo.GameplayInteraction as gameplay_interaction,
-        payload_player_count,
-        fetched_at
+        unpacked.payload_player_count,
+        unpacked.fetched_at
     from unpacked
 
 ),

@@ -31,13 +31,13 @@ teams as (
 final as (
 
     select
-        match_id,
+        teams.match_id,
         cast(team_index as integer) as team_index,
         team.TeamId as team_id,
         team.Outcome as outcome,
         team.Rank as rank,
         {{ halo_stats_columns('team.Stats') }},
-        fetched_at
+        teams.fetched_at
     from teams
 
 )

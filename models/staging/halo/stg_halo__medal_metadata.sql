@@ -27,12 +27,12 @@ unpacked as (
 medals as (
 
     select
-        unpacked.metadata.difficulties as difficulties,
-        unpacked.metadata.types as types,
+        unpacked.metadata.difficulties,
+        unpacked.metadata.types,
         unpacked.fetched_at,
         medal_rows.medal
     from unpacked
-    cross join unnest(unpacked.metadata.medals) as medal_rows(medal)
+    cross join unnest(unpacked.metadata.medals) as medal_rows (medal)
 
 ),
 
@@ -44,13 +44,13 @@ final as (
         medal.description.value as medal_description,
         medal.difficultyIndex as medal_difficulty_index,
         -- The payload names its own index lists (0-based indexes into 1-based DuckDB lists).
-        difficulties[medal.difficultyIndex + 1] as medal_difficulty,
+        medals.difficulties[medal.difficultyIndex + 1] as medal_difficulty,
         medal.typeIndex as medal_type_index,
-        types[medal.typeIndex + 1] as medal_type,
+        medals.types[medal.typeIndex + 1] as medal_type,
         medal.sortingWeight as sorting_weight,
         medal.spriteIndex as sprite_index,
         medal.personalScore as personal_score,
-        fetched_at
+        medals.fetched_at
     from medals
 
 )

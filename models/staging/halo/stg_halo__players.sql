@@ -20,10 +20,10 @@ unpacked as (
 final as (
 
     select
-        xuid,
+        unpacked.xuid,
         profile.xuid as payload_xuid,
         nullif(trim(profile.gamertag), '') as gamertag,
-        fetched_at
+        unpacked.fetched_at
     from unpacked
 
 )

@@ -23,9 +23,9 @@ unpacked as (
 final as (
 
     select
-        asset_kind,
-        asset_id,
-        version_id,
+        unpacked.asset_kind,
+        unpacked.asset_id,
+        unpacked.version_id,
         nullif(trim(asset.PublicName), '') as public_name,
         nullif(asset.Description, '') as description,
         coalesce(asset.Tags, []) as tags,
@@ -35,7 +35,7 @@ final as (
         asset.UgcGameVariantLink.AssetId as linked_mode_asset_id,
         asset.UgcGameVariantLink.VersionId as linked_mode_version_id,
         nullif(trim(asset.UgcGameVariantLink.PublicName), '') as linked_mode_name,
-        fetched_at
+        unpacked.fetched_at
     from unpacked
 
 )

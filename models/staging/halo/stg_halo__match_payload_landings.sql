@@ -1,0 +1,42 @@
+-- When each match's stats and skill payloads landed, read from the landing tables without
+-- unpacking anything: a view, so fct_match_completeness (and `halo status`) compare the marts with
+-- what has landed now, not with what the incremental staging tables held at the last build.
+with
+
+stats as (
+
+    select
+        match_id,
+        fetched_at
+    from {{ source('halo', 'match_stats') }}
+
+),
+
+skill as (
+
+    select
+        match_id,
+        fetched_at
+    from {{ source('halo', 'match_skill') }}
+
+),
+
+final as (
+
+    select
+        match_id,
+        'match_stats' as endpoint,
+        fetched_at
+    from stats
+
+    union all
+
+    select
+        match_id,
+        'match_skill' as endpoint,
+        fetched_at
+    from skill
+
+)
+
+select * from final
