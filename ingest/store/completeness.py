@@ -25,16 +25,12 @@ DATA_TYPES = {
     "performance_score": "→ performance score",
 }
 
-# Payload-level statuses as fct_match_completeness names them.
+# Before the first dbt build: the payload rows of fct_match_completeness, straight from the landing
+# view that fct_match_completeness itself passes through (its verdict is defined there, once).
 PAYLOAD_ONLY_SQL = """
 select
     history.player_xuid, history.match_id, status.endpoint as data_type,
-    case status.status
-        when 'landed' then 'complete' when 'not_applicable' then 'not_applicable'
-        when 'failed_terminal' then 'explained' when 'failed' then 'retrying' else 'missing'
-    end as status,
-    case when status.status in ('failed', 'failed_terminal')
-         then coalesce('HTTP ' || status.http_status, status.error, 'failed') end as reason
+    status.completeness as status, status.reason
 from landing.match_history as history
 join landing.tracked_players as tracked on tracked.xuid = history.player_xuid
 join landing.match_payload_status as status on status.match_id = history.match_id

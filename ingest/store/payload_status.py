@@ -1,6 +1,10 @@
 """``landing.match_payload_status``: per listed match and per match endpoint, has it landed, and if
 not, why. The one definition of "missing", read by the ingester (what to fetch next), ``halo
 status`` and dbt's completeness tests. A view, so it is always current.
+
+It also gives each payload's completeness verdict (``completeness``, ``reason``), in the
+vocabulary of ``main.fct_match_completeness``, which passes it through unchanged: the mapping from
+fetch state to verdict is written here and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from ..vocabulary import MATCH_ENDPOINTS
 
 # status: landed | missing | failed (retryable; will be tried again) | failed_terminal
 # (400/404/410: explained, not retried) | not_applicable (e.g. skill of a custom game, film chunk
-# of a film that expired).
+# of a film that expired). completeness: the verdict of docs/domain/completeness.md.
 _VIEW_TEMPLATE = """
 create or replace view landing.match_payload_status as
 with listed as (
@@ -46,26 +50,43 @@ landed as (
 ),
 film_gone as (
     select key as match_id from latest_attempt where endpoint = 'film_manifest' and terminal
+),
+fetch_state as (
+    select
+        grid.match_id,
+        grid.endpoint,
+        grid.start_time,
+        case
+            when landed.match_id is not null then 'landed'
+            when grid.endpoint = 'match_skill' and coalesce(grid.lifecycle_mode, 3) <> 3 then 'not_applicable'
+            when grid.endpoint = 'film_chunk' and film_gone.match_id is not null then 'not_applicable'
+            when latest_attempt.terminal then 'failed_terminal'
+            when latest_attempt.key is not null then 'failed'
+            else 'missing'
+        end as status,
+        case when landed.match_id is null then latest_attempt.http_status end as http_status,
+        case when landed.match_id is null then latest_attempt.error end as error,
+        case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at
+    from grid
+    left join landed using (match_id, endpoint)
+    left join latest_attempt on latest_attempt.endpoint = grid.endpoint and latest_attempt.key = grid.match_id
+    left join film_gone on grid.endpoint = 'film_chunk' and film_gone.match_id = grid.match_id
 )
 select
-    grid.match_id,
-    grid.endpoint,
-    grid.start_time,
-    case
-        when landed.match_id is not null then 'landed'
-        when grid.endpoint = 'match_skill' and coalesce(grid.lifecycle_mode, 3) <> 3 then 'not_applicable'
-        when grid.endpoint = 'film_chunk' and film_gone.match_id is not null then 'not_applicable'
-        when latest_attempt.terminal then 'failed_terminal'
-        when latest_attempt.key is not null then 'failed'
+    *,
+    case status
+        when 'landed' then 'complete'
+        when 'not_applicable' then 'not_applicable'
+        when 'failed_terminal' then 'explained'
+        when 'failed' then 'retrying'
         else 'missing'
-    end as status,
-    case when landed.match_id is null then latest_attempt.http_status end as http_status,
-    case when landed.match_id is null then latest_attempt.error end as error,
-    case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at
-from grid
-left join landed using (match_id, endpoint)
-left join latest_attempt on latest_attempt.endpoint = grid.endpoint and latest_attempt.key = grid.match_id
-left join film_gone on grid.endpoint = 'film_chunk' and film_gone.match_id = grid.match_id
+    end as completeness,
+    case
+        when status in ('failed', 'failed_terminal') then coalesce('HTTP ' || http_status, error, 'failed')
+        when status = 'not_applicable' and endpoint = 'match_skill' then 'not a matchmade game'
+        when status = 'not_applicable' then 'the film is not available'
+    end as reason
+from fetch_state
 """
 
 PAYLOAD_STATUS_VIEW = _VIEW_TEMPLATE.format(
@@ -74,4 +95,5 @@ PAYLOAD_STATUS_VIEW = _VIEW_TEMPLATE.format(
 )
 PAYLOAD_STATUS_COLUMNS: tuple[str, ...] = (
     "match_id", "endpoint", "start_time", "status", "http_status", "error", "last_attempt_at",
+    "completeness", "reason",
 )

@@ -98,20 +98,8 @@ payload_rows as (
         listed.match_id,
         listed.start_time,
         payload_status.endpoint as data_type,
-        case payload_status.status
-            when 'landed' then 'complete'
-            when 'not_applicable' then 'not_applicable'
-            when 'failed_terminal' then 'explained'
-            when 'failed' then 'retrying'
-            else 'missing'
-        end as status,
-        case
-            when payload_status.status in ('failed', 'failed_terminal')
-                then coalesce('HTTP ' || payload_status.http_status, payload_status.error, 'failed')
-            when payload_status.status = 'not_applicable' and payload_status.endpoint = 'match_skill'
-                then 'not a matchmade game'
-            when payload_status.status = 'not_applicable' then 'the film is not available'
-        end as reason
+        payload_status.completeness as status,
+        payload_status.reason
     from listed
     inner join payload_status
         on listed.match_id = payload_status.match_id

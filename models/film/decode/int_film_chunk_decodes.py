@@ -8,7 +8,7 @@ Incremental (delete+insert on match_id): only chunks with no row here yet, lande
 (fetched_at differs from the stored chunk_fetched_at), or paired with another tolerance (var
 film_pair_tolerance_ms differs from the stored pair_tolerance_ms) are read and decoded. Which
 ones is decided first without the chunk bytes, then only those chunks are read (landing stores
-them uncompressed so that one chunk can be read without its neighbours: ingest/landing.py).
+them uncompressed so that one chunk can be read without its neighbours: ingest/store/registry.py).
 
 Streaming: the model returns a pyarrow RecordBatchReader; dbt-duckdb 1.11.1 registers it and
 runs `create table ... as select * from` it, so DuckDB pulls one batch of BATCH_ROWS chunks,

@@ -17,7 +17,9 @@ final as (
         status,
         http_status,
         error,
-        last_attempt_at
+        last_attempt_at,
+        completeness,
+        reason
     from source
 
 )
