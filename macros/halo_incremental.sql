@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 
-{#- True when any version column differs between two aliases (NULL = no payload: a version in its own right). -#}
+{#- True when any version column differs between two aliases (NULL = no payload: a version too). -#}
 {% macro halo_versions_differ(current, built, version_columns) -%}
     {%- for column in version_columns -%}
     {{ current }}.{{ column }} is distinct from {{ built }}.{{ column }}{{ " or " if not loop.last }}
@@ -33,7 +33,7 @@
 {%- endmacro %}
 
 
-{#- The newest of each version column per match of `relation`. -#}
+{#- The latest of each version column per match of `relation`. -#}
 {% macro halo_versions_per_match(relation, version_columns) -%}
     select
         match_id,
