@@ -2,7 +2,14 @@
     (documented in macros/_macros.yml; the rule they implement: docs/incremental.md). -#}
 {% macro halo_landed_since_last_build(column='landing_seq', this_column=none) -%}
     {%- if this is not none and is_incremental() -%}
-    where {{ column }} > (select coalesce(max({{ this_column or column }}), 0) from {{ this }})
+    {%- set version = this_column or column -%}
+    {%- if execute and version not in adapter.get_columns_in_relation(this) | map(attribute='name') -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " has no column " ~ version ~ ": it was built by an earlier version of the project;"
+            ~ " rebuild the incremental models once with `halo build --full-refresh`"
+        ) }}
+    {%- endif -%}
+    where {{ column }} > (select coalesce(max(built.{{ version }}), 0) from {{ this }} as built)
     {%- endif -%}
 {%- endmacro %}
 
