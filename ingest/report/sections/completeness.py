@@ -1,0 +1,36 @@
+"""Completeness: the numbers `halo status` prints, from the same code."""
+
+from __future__ import annotations
+
+from ...store.completeness import DATA_TYPES, status_rows
+from ..blocks import Block, Column, Fmt, Note, Table
+from ..context import Context
+from ..reader import Unavailable
+
+KEY = "completeness"
+TITLE = "Completeness"
+# status_rows reads this view (or, before the first build, the landing tables only).
+EXTRA_RELATIONS = ("main.fct_match_completeness",)
+
+COLUMNS = (
+    Column("data", "data"), Column("listed", "listed", Fmt.INT), Column("complete", "complete", Fmt.INT),
+    Column("to_fetch", "to fetch", Fmt.INT), Column("needs_build", "needs build", Fmt.INT),
+    Column("explained", "explained", Fmt.INT), Column("not_applicable", "n/a", Fmt.INT),
+    Column("reasons", "why"),
+)
+
+
+def build(ctx: Context) -> list[Block]:
+    rows = status_rows(ctx.reader.con, [ctx.player.xuid])
+    if not rows:
+        raise Unavailable("no listed match yet")
+    table = [
+        {"data": DATA_TYPES.get(r.data_type, r.data_type), "listed": r.listed, "complete": r.complete,
+         "to_fetch": r.to_fetch, "needs_build": r.needs_build, "explained": r.explained,
+         "not_applicable": r.not_applicable, "reasons": r.reasons or ""}
+        for r in rows
+    ]
+    blocks: list[Block] = [Table(COLUMNS, table, "the same figures as `halo status`")]
+    if any(r.needs_build for r in rows):
+        blocks.append(Note("Some landed data is not in the marts yet: run `halo build`."))
+    return blocks
