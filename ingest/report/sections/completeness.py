@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from ...store.completeness import DATA_TYPES, status_rows
 from ..blocks import Block, Column, Fmt, Note, Table
 from ..context import Context
@@ -21,7 +23,10 @@ COLUMNS = (
 
 
 def build(ctx: Context) -> list[Block]:
-    rows = status_rows(ctx.reader.con, [ctx.player.xuid])
+    try:
+        rows = status_rows(ctx.reader.con, [ctx.player.xuid])
+    except duckdb.CatalogException as exc:  # not even the landing tables of this version
+        raise Unavailable(f"the warehouse lacks what `halo status` reads ({str(exc).splitlines()[0]})") from exc
     if not rows:
         raise Unavailable("no listed match yet")
     table = [

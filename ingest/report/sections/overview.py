@@ -18,7 +18,6 @@ select
     sum(p.time_played_seconds) / 3600.0 as hours,
     sum(p.kills) as kills,
     sum(p.deaths) as deaths,
-    sum(p.assists) as assists,
     coalesce(sum(p.kills) / nullif(sum(p.deaths), 0), sum(p.kills)) as kd_ratio,
     count(*) filter (where p.outcome = 2) as wins,
     count(*) filter (where p.outcome = 2) / count(*) as win_rate,
@@ -38,6 +37,11 @@ def fetch(ctx: Context) -> dict:
     return career
 
 
+def short(reason: str) -> str:
+    """A tile's reason: its first clause (the section itself gives the whole sentence)."""
+    return reason.split(" (")[0]
+
+
 def present(career: dict, current_csr: list[dict] | str, current_streak: dict | None | str) -> list[Block]:
     tiles = [
         Tile("matches", career["matches"], Fmt.INT),
@@ -49,15 +53,13 @@ def present(career: dict, current_csr: list[dict] | str, current_streak: dict | 
         Tile("last match", career["last_match"], Fmt.TIME),
     ]
     if isinstance(current_streak, str):
-        tiles.append(Tile("current streak", None, note=f"not available yet: {current_streak}"))
+        tiles.append(Tile("current streak", None, note="not available yet: " + short(current_streak)))
     elif current_streak is None:
         tiles.append(Tile("current streak", "none", note="the last match was neither a win nor a loss"))
     else:
-        tiles.append(Tile("current streak", f"{current_streak['length']} {current_streak['streak_kind']}"
-                          + ("s" if current_streak["length"] != 1 else ""),
-                          note=f"since {current_streak['start_time'].replace('T', ' ')[:16]}"))
+        tiles.append(Tile("current streak", streaks.streak_text(current_streak), note=streaks.since(current_streak)))
     if isinstance(current_csr, str):
-        tiles.append(Tile("current CSR", None, note=f"not available yet: {current_csr}"))
+        tiles.append(Tile("current CSR", None, note="not available yet: " + short(current_csr)))
     elif not current_csr:
         tiles.append(Tile("current CSR", "none", note="no ranked match with a CSR yet"))
     else:

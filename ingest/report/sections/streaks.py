@@ -37,6 +37,17 @@ where player_xuid = $player and is_current
 """)
 
 
+def streak_text(row: dict) -> str:
+    """``3 wins``, ``1 loss``."""
+    kind = row["streak_kind"]
+    plural = "es" if kind == "loss" else "s"
+    return f"{row['length']} {kind}{plural if row['length'] != 1 else ''}"
+
+
+def since(row: dict) -> str:
+    return f"since {row['start_time'].replace('T', ' ')[:16]}"
+
+
 def fetch_current(ctx: Context) -> dict | None:
     found = ctx.reader.rows(CURRENT, player=ctx.player.xuid)
     return found[0] if found else None
@@ -44,8 +55,7 @@ def fetch_current(ctx: Context) -> dict | None:
 
 def present(recent: list[dict], longest: list[dict], current: dict | None) -> list[Block]:
     by_kind = {row["streak_kind"]: row for row in longest}
-    tiles = [Tile("current streak", f"{current['length']} {current['streak_kind']}" if current else "none",
-                  note=f"since {current['start_time'].replace('T', ' ')[:16]}" if current else "")]
+    tiles = [Tile("current streak", streak_text(current) if current else "none", note=since(current) if current else "")]
     for kind in ("win", "loss"):
         row = by_kind.get(kind)
         tiles.append(Tile(f"longest {kind} streak", row["longest"] if row else 0, Fmt.INT,

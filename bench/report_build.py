@@ -1,0 +1,100 @@
+"""``halo report`` on the demo warehouse and on a 10,000-match one: wall time, peak memory, size.
+
+1. The demo: ``halo demo`` builds its warehouse (not timed); ``halo report`` is timed twice, the
+   first run after clearing the Vega runtime cache (``cold``: vl-convert bundles the runtime, once
+   per machine and version) and then as every later run goes (``warm``).
+2. 10,000 matches, 8 tracked players: the synthetic landing of ``bench.dbt_build`` (cached under
+   ``$HALO_BENCH_CACHE``, films for the newest 2,000 matches), ``dbt run --full-refresh`` (not
+   timed), then ``halo report`` for every tracked player (warm), timed.
+
+Each ``halo report`` is a whole process (Python start-up and imports included), measured by
+``bench.common.run_measured``. Goals: the demo ≤ 3 s; 10k ≤ 10 s and ≤ 5 MB.
+
+Run: ``.venv/bin/python -m bench.report_build``; writes ``bench/results/report_build.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, machine, measured_dbt, run_measured, write_result
+from bench.dbt_build import prepare
+from ingest.report.runtime import cache_file
+
+HALO = ROOT / ".venv" / "bin" / "halo"
+MATCHES = 10_000
+GOALS = {"demo_s": 3.0, "scale_s": 10.0, "scale_mb": 5.0}
+
+
+def timed_report(db: Path, out: Path, env: dict[str, str]) -> dict[str, Any]:
+    measured = run_measured([str(HALO), "report", "--db", str(db), "--out", str(out)], env=env)
+    if measured.returncode != 0:
+        raise SystemExit(f"halo report failed ({measured.returncode}): {measured.stderr[-2000:]}")
+    return {
+        "wall_s": round(measured.wall_s, 2),
+        "peak_rss_mb": round(measured.peak_rss_mb),
+        "size_mb": round(out.stat().st_size / 1e6, 2),
+        "says": measured.stdout.strip().splitlines()[-1],
+    }
+
+
+def demo(work: Path, env: dict[str, str]) -> dict[str, Any]:
+    db = work / "demo.duckdb"
+    built = run_measured([str(HALO), "demo", "--db", str(db)], env=env)
+    if built.returncode != 0:
+        raise SystemExit(f"halo demo failed: {built.stderr[-2000:]}")
+    cache_file().unlink(missing_ok=True)
+    cold = timed_report(db, work / "demo-cold.html", env)
+    warm = timed_report(db, work / "demo-warm.html", env)
+    return {"cold": cold, "warm": warm}
+
+
+def at_scale(work: Path, env: dict[str, str]) -> dict[str, Any]:
+    prepared = prepare(MATCHES)
+    db = work / "scale.duckdb"
+    shutil.copyfile(prepared.base, db)
+    measured, _ = measured_dbt(["run", "--full-refresh"], db, work / "target")
+    if measured.returncode != 0:
+        raise SystemExit(f"dbt run failed: {measured.stdout[-3000:]}")
+    result = timed_report(db, work / "scale.html", env)
+    result["dbt_run_s"] = round(measured.wall_s, 1)
+    result["matches"] = MATCHES - 50  # the newest 50 are held back by bench.dbt_build
+    return result
+
+
+def run(work: Path) -> dict[str, Any]:
+    env = {**os.environ, "HALO_DEBUG": ""}
+    result: dict[str, Any] = {"machine": machine(), "goals": GOALS}
+    result["demo"] = demo(work, env)
+    print(f"demo: {result['demo']}", file=sys.stderr, flush=True)
+    result["scale"] = at_scale(work, env)
+    print(f"10k: {result['scale']}", file=sys.stderr, flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep what it builds")
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        result = run(args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
+            result = run(Path(tmp))
+    print(json.dumps(result, indent=2, default=str))
+    if not args.no_save:
+        write_result("report_build", result)
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
