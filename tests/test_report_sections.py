@@ -14,11 +14,11 @@ import duckdb
 import pytest
 
 from ingest.report.blocks import Chart, Fmt, Section, Table, Tiles
-from ingest.report.build import ReportRequest, build_report
+from ingest.report.build import ReportRequest, build_report, relations_read
 from ingest.report.context import Context, Player
 from ingest.report.page import format_value
 from ingest.report.reader import Reader
-from ingest.report.sections import SECTIONS, build_section, queries_of, relations_read
+from ingest.report.sections import SECTIONS, build_section, queries_of
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.report_warehouse import ALPHA, BRAVO, build_small_warehouse

@@ -11,6 +11,7 @@ import typer
 from .auth_cmd import auth_app
 from .build_cmd import BUILD_CONTEXT, build
 from .demo_cmd import demo
+from .export_cmd import export
 from .fake_api_cmd import fake_api
 from .guard import OneLineErrorsGroup
 from .ingest_cmd import ingest
@@ -30,6 +31,7 @@ app.command()(status)
 app.command(context_settings=BUILD_CONTEXT)(build)
 app.command()(track)
 app.command()(report)
+app.command()(export)
 app.command("fake-api")(fake_api)
 app.command()(demo)
 app.add_typer(auth_app, name="auth")

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..store.warehouse import open_warehouse
+from . import compare, context
 from .compare import compare_data
 from .context import Context, choose_players, resolve
 from .page import Page, Panel, render_page
 from .reader import Reader
 from .runtime import vega_runtime
-from .sections import SECTIONS, build_section
+from .sections import SECTIONS, build_section, queries_of
 
 DEFAULT_OUT = Path("warehouse/report.html")
 
@@ -44,6 +45,16 @@ class ReportResult:
     charts: int
     size_bytes: int
     seconds: float
+
+
+def relations_read() -> set[str]:
+    """Every relation (``main.x`` / ``reference.x``) the report reads: what its dbt exposure lists."""
+    found: set[str] = set()
+    for module in (*SECTIONS, context, compare):
+        for query in queries_of(module):
+            found |= query.relations
+        found |= set(getattr(module, "EXTRA_RELATIONS", ()))
+    return found
 
 
 def parse_zone(name: str) -> zoneinfo.ZoneInfo:

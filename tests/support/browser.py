@@ -2,7 +2,7 @@
 
 ``open_report(path)`` loads the file from disk in an offline browser context and returns what a
 person would have seen: console errors, failed requests, per chart how many marks its SVG holds,
-the page's visible text, and a full-page PNG screenshot. Every request that is not the file itself
+each panel's visible text, and a PNG screenshot of the window on opening. Every request that is not the file itself
 is counted as failed (the context is offline, so it could not succeed anyway).
 
 ``python -m tests.support.browser REPORT.html OUT_DIR`` writes the README's screenshots of a report.
@@ -42,7 +42,6 @@ def chromium_path() -> str | None:
 class PanelView:
     key: str
     charts: dict[str, int]  # chart id -> data marks drawn in its SVG
-    screenshot: bytes
 
 
 @dataclass
@@ -52,6 +51,7 @@ class ReportView:
     other_requests: list[str] = field(default_factory=list)
     panels: list[PanelView] = field(default_factory=list)
     text: dict[str, str] = field(default_factory=dict)  # panel key -> its visible text
+    screenshot: bytes = b""  # the first panel as the window shows it on opening
 
 
 # Data marks only: a chart whose axes are drawn but whose data marks are not is not rendered.
@@ -88,6 +88,7 @@ def open_report(chromium: object, path: Path, *, width: int = 1200, timeout_ms: 
         page.on("request", lambda req: view.other_requests.append(req.url) if req.url != url else None)
         page.goto(url, wait_until="load")
         page.wait_for_function("document.body.dataset.charts === 'done'", timeout=timeout_ms)
+        view.screenshot = page.screenshot()
         keys = page.eval_on_selector_all("main > section.panel", "(els) => els.map((e) => e.dataset.panel)")
         switch = page.query_selector("#player-switch")
         for key in keys:
@@ -99,7 +100,7 @@ def open_report(chromium: object, path: Path, *, width: int = 1200, timeout_ms: 
                 for el in panel.locator("[data-chart]").element_handles()
             }
             view.text[key] = panel.inner_text()
-            view.panels.append(PanelView(key, charts, page.screenshot(full_page=True)))
+            view.panels.append(PanelView(key, charts))
     finally:
         context.close()
     return view

@@ -4,7 +4,8 @@ Each module has ``KEY`` (its anchor), ``TITLE``, its queries (:class:`~ingest.re
 constants: the SQL, aggregated in DuckDB) and ``build(ctx) -> list[Block]`` (query, then present).
 A section raises :class:`~ingest.report.reader.Unavailable` when its mart or its data is missing;
 :func:`build_section` turns that into a "not available yet" section. A section that reads marts
-outside its queries (completeness: `halo status`'s code) lists them in ``EXTRA_RELATIONS``.
+outside its queries (completeness: `halo status`'s code) lists them in ``EXTRA_RELATIONS``
+(``ingest.report.build.relations_read`` collects them all).
 """
 
 from __future__ import annotations
@@ -49,13 +50,3 @@ def build_section(module: ModuleType, ctx: Context) -> Section:
 
 def queries_of(module: ModuleType) -> list[Query]:
     return [value for value in vars(module).values() if isinstance(value, Query)]
-
-
-def relations_read() -> set[str]:
-    """Every relation (``main.x`` / ``reference.x``) some section reads."""
-    found: set[str] = set()
-    for module in SECTIONS:
-        for query in queries_of(module):
-            found |= query.relations
-        found |= set(getattr(module, "EXTRA_RELATIONS", ()))
-    return found
