@@ -84,6 +84,12 @@ def run(work: Path) -> dict[str, Any]:
     return result
 
 
+def measure() -> dict[str, Any]:
+    """For ``bench.run_all``: the whole benchmark in a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
+        return run(Path(tmp))
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep what it builds")
@@ -93,8 +99,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         args.keep.mkdir(parents=True, exist_ok=True)
         result = run(args.keep)
     else:
-        with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
-            result = run(Path(tmp))
+        result = measure()
     print(json.dumps(result, indent=2, default=str))
     if not args.no_save:
         write_result("report_build", result)

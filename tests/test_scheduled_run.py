@@ -77,6 +77,8 @@ def test_ingest_then_dbt_build_then_again_from_the_restored_warehouse(world: Aut
     assert count(warehouse, "select count(*) from main.dim_matches") == matches
     kinds = {r["unique_id"].split(".")[0] for r in json.loads((first_out / "run_results.json").read_text())["results"]}
     assert kinds == {"seed", "model", "test"}  # unit tests are `make test`'s, not every refresh's
+    report = (first_out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Demo Spartan</h2>" in report and "Not available yet: no match" not in report
 
     # Later: one new match; the next run restores the previous warehouse and tracks from it.
     new_match = world.server.add_match(DEMO_MAIN)

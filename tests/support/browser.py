@@ -167,7 +167,7 @@ def write_screenshots(report: Path, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     shots = {"report-overview.png": "overview", "report-performance.png": "performance",
-             "report-films.png": "nemesis", "report-sessions.png": "sessions"}
+             "report-weekday-hour.png": "weekday-hour", "report-nemesis.png": "nemesis"}
     with browser() as chromium:
         context = chromium.new_context(offline=True, viewport={"width": 1100, "height": 820})  # type: ignore[attr-defined]
         page = context.new_page()
