@@ -15,7 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dbt_build, ingest_throughput, landing_write, pacing_precision, report, report_build
+from bench import (
+    dbt_build,
+    ingest_throughput,
+    landing_write,
+    pacing_precision,
+    report,
+    report_build,
+)
 from bench.common import PYTHON, ROOT, write_result
 
 
