@@ -84,8 +84,9 @@ def test_csr_history_takes_each_days_last_value_and_the_bands_it_crosses(reader:
     chart = first(section(reader, "csr"), Chart)
     points = [(r["day"][:10], r["playlist"], r["csr"], r["matches"]) for r in chart.values if r["kind"] == "csr"]
     assert points == [("2025-01-06", "Ranked Arena", 1210, 2), ("2025-01-08", "Ranked Arena", 1190, 1)]
+    # 1190..1210 with 50 around it: Platinum up to 1200, Diamond from there.
     assert [(b["tier"], b["low"], b["high"]) for b in chart.values if b["kind"] == "band"] == [
-        ("Platinum", 900, 1200), ("Diamond", 1200, 1500)]
+        ("Platinum", 1140, 1200), ("Diamond", 1200, 1260)]
 
 
 def test_streaks(reader: Reader) -> None:
@@ -136,8 +137,10 @@ def test_against_expectation(reader: Reader) -> None:
 def test_maps_and_modes(reader: Reader) -> None:
     sec = section(reader, "maps-modes")
     charts = [b for b in sec.blocks if isinstance(b, Chart)]
-    assert [[(r["label"], r["rank_kind"], r["wilson_lower"]) for r in c.values] for c in charts] == [
-        [("Aquarius", "best", 0.4677), ("Streets", "worst", 0.1078)], [("Slayer", "best", 0.3866)]]
+    # Each row once, on the side it is nearer the top of; the only mode is both best and worst.
+    assert [[(r["label"], r["rank_kind"], r["wilson_lower"], r["wilson_upper"]) for r in c.values] for c in charts] == [
+        [("Aquarius", "best", 0.4677, 0.9111), ("Streets", "worst", 0.1078, 0.6032)],
+        [("Slayer", "best", 0.3866, 0.7812)]]
 
 
 def test_teammates_win_rates_with_and_without(reader: Reader) -> None:
@@ -210,3 +213,18 @@ def test_every_relation_a_section_reads_is_schema_qualified() -> None:
                 q.sql for q in queries_of(module))):
             assert "." in name or name in {"pairs", "crew", "opponents", "members", "scored", "marked", "ranked",
                                            "recent", "last_session", "mine", "people", "last"}, (module.KEY, name)
+
+
+def test_names_from_the_warehouse_cannot_inject_markup(tmp_path: Path) -> None:
+    db = build_small_warehouse(tmp_path / "names.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("update main.dim_players set gamertag = '<img src=x onerror=alert(1)>' where xuid <> ?", [ALPHA])
+    con.execute("update main.dim_players set gamertag = 'Alpha</script><b>' where xuid = ?", [ALPHA])
+    con.close()
+    out = tmp_path / "names.html"
+    build_report(ReportRequest(db, out))
+    html = out.read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html  # tables, tiles
+    assert "<h2>Alpha&lt;/script&gt;&lt;b&gt;</h2>" in html
+    assert html.count("</script>") == html.count("<script") == 3  # the JSON escapes its "<"
+    assert "Alpha\\u003c/script>\\u003cb>" in html  # the impact board's rows

@@ -159,18 +159,20 @@ def matrix(row: str, column: str, value: str, row_title: str, column_title: str,
 
 @cache
 def win_rate_intervals() -> dict[str, Any]:
-    """Win rate per map or mode, with its Wilson lower bound drawn from the bound to the rate."""
-    base = _base().encode(y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("wilson_lower", order="descending")))
-    interval = base.mark_rule(strokeWidth=3, color="#adb5bd").encode(
-        x=alt.X("wilson_lower:Q", title="win rate (bar from its Wilson 95% lower bound)",
+    """Win rate per map or mode (point) with its Wilson 95% interval (bar)."""
+    base = _base().encode(y=alt.Y("label:N", title=None, sort=None))
+    interval = base.mark_rule(strokeWidth=4, color="#ced4da").encode(
+        x=alt.X("wilson_lower:Q", title="win rate and its Wilson 95% interval",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        x2="win_rate:Q",
+        x2="wilson_upper:Q",
     )
-    rate = base.mark_circle(size=70).encode(
+    rate = base.mark_circle(size=80, opacity=1).encode(
         x="win_rate:Q",
         color=alt.Color("rank_kind:N", title=None, scale=alt.Scale(domain=["best", "worst"], range=["#2f9e44", "#e03131"])),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("matches:Q"), alt.Tooltip("win_rate:Q", format=".0%"),
-                 alt.Tooltip("wilson_lower:Q", title="Wilson lower bound", format=".0%")],
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("matches:Q"), alt.Tooltip("wins:Q"),
+                 alt.Tooltip("win_rate:Q", format=".0%"),
+                 alt.Tooltip("wilson_lower:Q", title="interval from", format=".0%"),
+                 alt.Tooltip("wilson_upper:Q", title="interval to", format=".0%")],
     )
     return _spec(alt.layer(interval, rate).properties(width=420))
 

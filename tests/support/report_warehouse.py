@@ -86,7 +86,7 @@ create table main.fct_player_csr as select * from (values
     ('{ALPHA}', 'm2', timestamptz '2025-01-06 20:15:00+00', 'doubles', 'Ranked Doubles', null, null, null,
      null, null, 4, true, 'S1'))
     as t(player_xuid, match_id, start_time, playlist_id, playlist_name, pre_csr, post_csr, csr_delta,
-         pre_tier, post_tier, measurement_matches_remaining, is_placement, season_id);
+         pre_tier, post_tier, measurement_matches_remaining, is_placement, csr_season_id);
 
 create table main.fct_player_match_expectations as select * from (values
     ('{ALPHA}', 'm1', timestamptz '2025-01-06 20:00:00+00', 3.0, -2.0, 1.5, -1.0, 'outperformed', 'Diamond'),
@@ -94,14 +94,15 @@ create table main.fct_player_match_expectations as select * from (values
     ('{ALPHA}', 'm3', timestamptz '2025-01-06 20:30:00+00', 1.0, 0.0, 0.5, 0.0, 'met', 'Diamond'),
     ('{ALPHA}', 'm4', timestamptz '2025-01-08 21:00:00+00', 2.0, -1.0, 1.0, -0.5, 'outperformed', 'Diamond'))
     as t(player_xuid, match_id, start_time, kills_minus_expected, deaths_minus_expected, kills_z, deaths_z,
-         verdict, played_like_tier);
+         verdict, closest_tier);
 
+-- Two maps and a mode (the mart lists every map and mode with enough matches, ranked both ways).
 create table main.fct_player_map_mode_rankings as select * from (values
-    ('{ALPHA}', 'map', 'Aquarius', 'best', 1, 12, 9, 3, 0.75, 0.4677, 1.31),
-    ('{ALPHA}', 'map', 'Streets', 'worst', 1, 10, 3, 7, 0.3, 0.1078, 0.82),
-    ('{ALPHA}', 'mode', 'Slayer', 'best', 1, 20, 12, 8, 0.6, 0.3866, 1.12))
-    as t(player_xuid, dimension, name, rank_kind, rank, matches, wins, losses, win_rate, win_rate_wilson_lower,
-         kd_ratio);
+    ('{ALPHA}', 'map', 'Aquarius', 12, 9, 0.75, 0.4677, 0.9111, 1, 2),
+    ('{ALPHA}', 'map', 'Streets', 10, 3, 0.3, 0.1078, 0.6032, 2, 1),
+    ('{ALPHA}', 'mode', 'Slayer', 20, 12, 0.6, 0.3866, 0.7812, 1, 1))
+    as t(player_xuid, scope, display_name, matches, wins, win_rate, win_rate_wilson_lower, win_rate_wilson_upper,
+         best_rank, worst_rank);
 
 create table main.fct_player_teammates as select * from (values
     ('{ALPHA}', '{BRAVO}', 3, 2, 0, 0), ('{ALPHA}', '{CHARLIE}', 0, 0, 2, 2))

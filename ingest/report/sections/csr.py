@@ -63,13 +63,18 @@ def tier_note(row: dict) -> str:
     return row.get("post_tier") or ""
 
 
+MARGIN = 50  # CSR shown above and below the player's range
+
+
 def bands(low: float, high: float) -> list[dict]:
-    """The tier bands the range [low, high] touches."""
+    """The tier bands over [low − MARGIN, high + MARGIN], cut to that range (the chart's y range)."""
+    bottom, top = max(0, low - MARGIN), high + MARGIN
     found = []
     for name, start, end, colour in TIER_BANDS:
-        top = end if end is not None else max(high, start + 50)
-        if start <= high and top >= low:
-            found.append({"kind": "band", "tier": name, "low": start, "high": top, "colour": colour})
+        end = top if end is None else end
+        if start < top and end > bottom:
+            found.append({"kind": "band", "tier": name, "low": max(start, bottom), "high": min(end, top),
+                          "colour": colour})
     return found
 
 

@@ -1,8 +1,9 @@
 """Kills and deaths against what the game expected, per match, with the verdict of each match.
 
-Reads the per-match mart of the competitive history work. Its name and the "played like" tier
-column are guesses (the work names the other columns): ``fct_player_match_expectations``,
-``played_like_tier``; both only in ``EXPECTATIONS``.
+Reads ``fct_player_match_expectations`` [tracked player × matchmade match with skill] of the
+competitive history work. The issue names the columns but for the mart itself and the tier the
+match was closest to ("played like a Diamond"): ``closest_tier`` is the competitive work's name,
+only in ``EXPECTATIONS``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ select
     e.kills_minus_expected,
     e.deaths_minus_expected,
     e.verdict,
-    e.played_like_tier as played_like
+    e.closest_tier as played_like
 from main.fct_player_match_expectations as e
 where e.player_xuid = $player and e.kills_minus_expected is not null
 order by e.start_time desc

@@ -1,10 +1,11 @@
-"""Best and worst maps and modes, ranked by the Wilson lower bound of the win rate.
+"""Best and worst maps and modes: win rate with its Wilson 95% interval and the sample size.
 
-Reads the ranking mart of the competitive history work. The work fixes what it holds (matches,
-wins, win rate and its Wilson 95% lower bound, K/D; best and worst among maps and modes with enough
-matches) but not the names: ``fct_player_map_mode_rankings`` with ``dimension`` (map | mode),
-``name``, ``rank_kind`` (best | worst), ``win_rate_wilson_lower``, ``kd_ratio`` are guesses, all in
-``RANKINGS`` (aliased to what the rest of this module uses).
+Reads the competitive history's ranking mart ``fct_player_map_mode_rankings`` [tracked player ×
+scope × map × mode], which ranks the maps and modes with enough matches: best by the interval's
+lower bound, worst by its upper bound (so one lucky win or loss tops neither). The issue fixes
+what it holds, not its column names; the names used (``scope``, ``display_name``,
+``win_rate_wilson_lower`` / ``_upper``, ``best_rank`` / ``worst_rank``) are the competitive work's
+and appear only in ``RANKINGS``.
 """
 
 from __future__ import annotations
@@ -16,26 +17,28 @@ from ..reader import Query, Unavailable
 
 KEY = "maps-modes"
 TITLE = "Best and worst maps and modes"
+TOP = 3  # best and worst of each
 
 RANKINGS = Query("""
 select
-    r.dimension,
-    r.name as label,
-    r.rank_kind,
+    r.scope as dimension,
+    r.display_name as label,
+    -- Each row once: on the side of the ranking it is nearer the top of.
+    case when r.best_rank <= r.worst_rank then 'best' else 'worst' end as rank_kind,
     r.matches,
     r.wins,
     r.win_rate,
     r.win_rate_wilson_lower as wilson_lower,
-    r.kd_ratio
+    r.win_rate_wilson_upper as wilson_upper
 from main.fct_player_map_mode_rankings as r
-where r.player_xuid = $player
-order by r.dimension, r.rank_kind, r.win_rate_wilson_lower desc
+where r.player_xuid = $player and r.scope in ('map', 'mode') and least(r.best_rank, r.worst_rank) <= $top
+order by dimension, rank_kind, case when rank_kind = 'best' then r.best_rank else -r.worst_rank end, label
 """)
 
 COLUMNS = (
     Column("rank_kind", "rank"), Column("label", "name"), Column("matches", "matches", Fmt.INT),
     Column("wins", "wins", Fmt.INT), Column("win_rate", "win rate", Fmt.PCT),
-    Column("wilson_lower", "Wilson 95% lower bound", Fmt.PCT), Column("kd_ratio", "K/D", Fmt.DEC2),
+    Column("wilson_lower", "Wilson 95% from", Fmt.PCT), Column("wilson_upper", "to", Fmt.PCT),
 )
 
 
@@ -50,7 +53,7 @@ def present(rows: list[dict]) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    rows = ctx.reader.rows(RANKINGS, player=ctx.player.xuid)
+    rows = ctx.reader.rows(RANKINGS, player=ctx.player.xuid, top=TOP)
     if not rows:
         raise Unavailable("no map or mode with enough matches to rank yet")
     return present(rows)
