@@ -15,8 +15,6 @@ Run: ``.venv/bin/python -m bench.report_build``; writes ``bench/results/report_b
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import shutil
 import sys
@@ -24,7 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, measured_dbt, run_measured, write_result
+from bench.common import (
+    ROOT,
+    keep_or_temporary_main,
+    machine,
+    measured_dbt,
+    run_measured,
+)
 from bench.dbt_build import prepare
 from ingest.report.runtime import cache_file
 
@@ -91,20 +95,7 @@ def measure() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keep", type=Path, help="work in this directory and keep what it builds")
-    parser.add_argument("--no-save", action="store_true")
-    args = parser.parse_args(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        result = run(args.keep)
-    else:
-        result = measure()
-    print(json.dumps(result, indent=2, default=str))
-    if not args.no_save:
-        write_result("report_build", result)
-    return result
-
+    return keep_or_temporary_main("report_build", __doc__, run, argv, prefix="bench_report_")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -45,17 +45,19 @@ def compare_data(reader: Reader, players: list[Player]) -> dict[str, Any]:
     xuids = [p.xuid for p in players]
     notes: list[str] = []
     pairs: dict[str, dict[str, Any]] = {}
-    try:
-        for row in reader.rows(TOGETHER, xuids=xuids):
+    together = reader.rows_or_reason(TOGETHER, xuids=xuids)
+    if isinstance(together, str):
+        notes.append(f"matches together and against: not available yet: {together}")
+    else:
+        for row in together:
             pairs.setdefault(f"{row['player_xuid']} {row['xuid']}", {}).update(
                 {k: row[k] for k in ("matches_together", "wins_together", "matches_against", "wins_against")})
-    except Unavailable as exc:
-        notes.append(f"matches together and against: not available yet: {exc}")
-    try:
-        for row in reader.rows(KILLS, xuids=xuids):
+    kills = reader.rows_or_reason(KILLS, xuids=xuids)
+    if isinstance(kills, str):
+        notes.append(f"kills on each other: not available yet: {kills}")
+    else:
+        for row in kills:
             pairs.setdefault(f"{row['killer_xuid']} {row['victim_xuid']}", {})["kills_on"] = row["kills"]
-    except Unavailable as exc:
-        notes.append(f"kills on each other: not available yet: {exc}")
     return {
         "together_available": not any(n.startswith("matches together") for n in notes),
         "kills_available": not any(n.startswith("kills on") for n in notes),

@@ -99,6 +99,13 @@ class Reader:
         names = [d[0] for d in cursor.description]
         return [{n: json_value(v, self.zone) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
+    def rows_or_reason(self, query: Query, **params: Any) -> list[dict[str, Any]] | str:
+        """The rows, or why they are not available (for a part of a section that is optional)."""
+        try:
+            return self.rows(query, **params)
+        except Unavailable as exc:
+            return str(exc)
+
     def one(self, query: Query, **params: Any) -> dict[str, Any]:
         found = self.rows(query, **params)
         if len(found) != 1:

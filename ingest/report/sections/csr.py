@@ -78,10 +78,6 @@ def bands(low: float, high: float) -> list[dict]:
     return found
 
 
-def fetch_current(ctx: Context) -> list[dict]:
-    return ctx.reader.rows(CURRENT, player=ctx.player.xuid)
-
-
 def present(history: list[dict], current: list[dict]) -> list[Block]:
     table = Table(
         (Column("playlist", "playlist"), Column("post_csr", "CSR", Fmt.INT), Column("tier", "tier"),
@@ -97,4 +93,4 @@ def build(ctx: Context) -> list[Block]:
     history = ctx.reader.rows(HISTORY, player=ctx.player.xuid)
     if not history:
         raise Unavailable("no ranked match with a CSR for this player (no skill payload of a ranked match yet)")
-    return present(history, fetch_current(ctx))
+    return present(history, ctx.reader.rows(CURRENT, player=ctx.player.xuid))

@@ -78,8 +78,4 @@ def build(ctx: Context) -> list[Block]:
     board = ctx.reader.rows(BOARD, player=ctx.player.xuid, matches=MATCHES)
     if not board:
         raise Unavailable("no match of this player with a decoded film yet")
-    try:
-        last_session: list[dict] | str = ctx.reader.rows(LAST_SESSION, player=ctx.player.xuid)
-    except Unavailable as exc:
-        last_session = str(exc)
-    return present(board, last_session)
+    return present(board, ctx.reader.rows_or_reason(LAST_SESSION, player=ctx.player.xuid))

@@ -68,13 +68,7 @@ def present(career: dict, current_csr: list[dict] | str, current_streak: dict | 
 
 
 def build(ctx: Context) -> list[Block]:
-    career = fetch(ctx)
-    try:
-        current_csr: list[dict] | str = csr.fetch_current(ctx)
-    except Unavailable as exc:
-        current_csr = str(exc)
-    try:
-        current_streak: dict | None | str = streaks.fetch_current(ctx)
-    except Unavailable as exc:
-        current_streak = str(exc)
-    return present(career, current_csr, current_streak)
+    current_streak = ctx.reader.rows_or_reason(streaks.CURRENT, player=ctx.player.xuid)
+    if not isinstance(current_streak, str):
+        current_streak = current_streak[0] if current_streak else None
+    return present(fetch(ctx), ctx.reader.rows_or_reason(csr.CURRENT, player=ctx.player.xuid), current_streak)

@@ -55,8 +55,6 @@ def build(ctx: Context) -> list[Block]:
     sessions = ctx.reader.rows(SESSIONS, player=ctx.player.xuid, limit=LAST)
     if not sessions:
         raise Unavailable("no session yet (sessions are cut by `halo build` from the player's matches)")
-    try:
-        mvps: dict[str, str] | str = {r["session_id"]: r["mvp"] for r in ctx.reader.rows(MVPS, player=ctx.player.xuid)}
-    except Unavailable as exc:
-        mvps = str(exc)
+    found = ctx.reader.rows_or_reason(MVPS, player=ctx.player.xuid)
+    mvps = found if isinstance(found, str) else {r["session_id"]: r["mvp"] for r in found}
     return present(sessions, ctx.reader.one(COUNT, player=ctx.player.xuid)["sessions"], mvps)

@@ -48,11 +48,6 @@ def since(row: dict) -> str:
     return f"since {row['start_time'].replace('T', ' ')[:16]}"
 
 
-def fetch_current(ctx: Context) -> dict | None:
-    found = ctx.reader.rows(CURRENT, player=ctx.player.xuid)
-    return found[0] if found else None
-
-
 def present(recent: list[dict], longest: list[dict], current: dict | None) -> list[Block]:
     by_kind = {row["streak_kind"]: row for row in longest}
     tiles = [Tile("current streak", streak_text(current) if current else "none", note=since(current) if current else "")]
@@ -69,4 +64,5 @@ def build(ctx: Context) -> list[Block]:
     recent = ctx.reader.rows(STREAKS, player=ctx.player.xuid, limit=RECENT)
     if not recent:
         raise Unavailable("no win or loss for this player yet")
-    return present(recent, ctx.reader.rows(LONGEST, player=ctx.player.xuid), fetch_current(ctx))
+    current = ctx.reader.rows(CURRENT, player=ctx.player.xuid)
+    return present(recent, ctx.reader.rows(LONGEST, player=ctx.player.xuid), current[0] if current else None)
