@@ -173,3 +173,21 @@ def test_a_locked_warehouse_is_one_line_and_the_old_report_stays(demo_copy: Path
     assert result.err.count("\n") == 1 and result.err.startswith(f"error: another process holds the warehouse {demo_copy}")
     assert 4 <= waited < 30
     assert out.read_text() == "the previous report" and sorted(p.name for p in tmp_path.iterdir()) == ["copy", "report.html"]
+
+
+def test_completeness_shows_the_figures_of_halo_status(demo_warehouse) -> None:
+    from ingest.store.completeness import DATA_TYPES, status_rows
+    from ingest.store.warehouse import open_warehouse
+
+    con = open_warehouse(demo_warehouse.db, read_only=True)
+    try:
+        expected = [(DATA_TYPES.get(r.data_type, r.data_type), str(r.listed), str(r.complete), str(r.to_fetch))
+                    for r in status_rows(con, ["2533274911112233"])]
+    finally:
+        con.close()
+    html = demo_warehouse.report.read_text(encoding="utf-8")
+    section = re.search(r'id="p2533274911112233-completeness".*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>"
+                      r"<td class=\"num\">(\d+)</td>", section)
+    assert [(name.replace("&gt;", ">"), *figures) for name, *figures in rows] == expected
+    assert len(expected) >= 8

@@ -138,7 +138,7 @@ def render_page(page: Page, vega_js: str) -> str:
             for block in section.blocks}
     data = {"specs": renderer.specs, "charts": renderer.charts, "compare": page.compare}
     return template.render(
-        title=", ".join(p.name for p in page.panels), built_at=page.built_at, warehouse=page.warehouse,
+        title=page.title, built_at=page.built_at, warehouse=page.warehouse,
         zone=page.zone, panels=page.panels, compare=page.compare, render=lambda block: html[id(block)],
         css=Markup((ASSETS / "report.css").read_text(encoding="utf-8")),
         data_json=Markup(script_json(data)),

@@ -18,6 +18,8 @@ from typing import Any
 
 import duckdb
 
+from ..errors import UsageError
+
 RELATION = re.compile(r"\b(main|reference)\.([a-z_][a-z0-9_]*)\b")
 # Wall-clock times in the report's zone, without an offset: Vega-Lite reads them as local times of
 # the browser and shows them unchanged, whatever the zone of the machine that opens the file.
@@ -64,7 +66,10 @@ class Reader:
         self.zone = zone
         self.zone_name = zone_name
         # Date parts (hour, weekday, day buckets) computed in SQL follow the report's zone.
-        con.execute(f"set TimeZone = '{zone_name}'")
+        try:
+            con.execute("set TimeZone = '{}'".format(zone_name.replace("'", "''")))
+        except duckdb.Error as exc:
+            raise UsageError(f"--tz {zone_name!r} is not a time zone DuckDB knows") from exc
         self.relations = {
             f"{schema}.{name}"
             for schema, name in con.execute(
