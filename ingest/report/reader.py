@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -24,6 +25,9 @@ RELATION = re.compile(r"\b(main|reference)\.([a-z_][a-z0-9_]*)\b")
 # Wall-clock times in the report's zone, without an offset: Vega-Lite reads them as local times of
 # the browser and shows them unchanged, whatever the zone of the machine that opens the file.
 WALL_CLOCK = "%Y-%m-%dT%H:%M:%S"
+
+
+T = TypeVar("T")
 
 
 class Unavailable(Exception):
@@ -65,6 +69,7 @@ class Reader:
         self.con = con
         self.zone = zone
         self.zone_name = zone_name
+        self._memo: dict[str, Any] = {}
         # Date parts (hour, weekday, day buckets) computed in SQL follow the report's zone.
         try:
             con.execute("set TimeZone = '{}'".format(zone_name.replace("'", "''")))
@@ -103,6 +108,12 @@ class Reader:
             ) from exc
         names = [d[0] for d in cursor.description]
         return [{n: json_value(v, self.zone) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per report (for what every player's page takes a part of)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def rows_or_reason(self, query: Query, **params: Any) -> list[dict[str, Any]] | str:
         """The rows, or why they are not available (for a part of a section that is optional)."""

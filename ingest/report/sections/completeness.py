@@ -24,9 +24,11 @@ COLUMNS = (
 
 def build(ctx: Context) -> list[Block]:
     try:
-        rows = status_rows(ctx.reader.con, [ctx.player.xuid])
+        # Every tracked player's rows at once (the view is not cheap), then this player's.
+        every = ctx.reader.memo("status_rows", lambda: status_rows(ctx.reader.con))
     except duckdb.CatalogException as exc:  # not even the landing tables of this version
         raise Unavailable(f"the warehouse lacks what `halo status` reads ({str(exc).splitlines()[0]})") from exc
+    rows = [r for r in every if r.player_xuid == ctx.player.xuid]
     if not rows:
         raise Unavailable("no listed match yet")
     table = [
