@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..export.marts import DEFAULT_DIR, ExportFormat
+from ..export import DEFAULT_DIR, ExportFormat
 from .guard import error_guard, out
 from .options import DbOption, choice, resolve_db
 

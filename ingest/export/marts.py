@@ -15,15 +15,14 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 import duckdb
 
 from ..errors import UsageError
 from ..store.warehouse import open_warehouse
+from . import DEFAULT_DIR, ExportFormat
 
-DEFAULT_DIR = Path("warehouse/export")
 MANIFEST = "manifest.json"
 
 MARTS_SQL = """
@@ -39,11 +38,6 @@ from information_schema.columns
 where table_catalog = current_database() and table_schema = 'main' and table_name = ?
 order by ordinal_position
 """
-
-
-class ExportFormat(StrEnum):
-    PARQUET = "parquet"
-    CSV = "csv"
 
 
 @dataclass(frozen=True)
