@@ -26,5 +26,6 @@ def export(
 
     exported = export_marts(ExportRequest(resolve_db(db), output, fmt, tuple(mart or ())))
     rows = sum(m.rows for m in exported)
-    out.print(f"exported {len(exported)} marts ({rows:,} rows) to {output} as {fmt.value}; see {output / 'manifest.json'}",
+    marts = f"{len(exported)} mart{'s' if len(exported) != 1 else ''}"
+    out.print(f"exported {marts} ({rows:,} rows) to {output} as {fmt.value}; see {output / 'manifest.json'}",
               markup=False)
