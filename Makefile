@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint browser bench clean
+.PHONY: install demo test lint bench clean
 
 $(STAMP): pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +21,9 @@ demo: install
 	$(BIN)/halo demo
 
 ## test: lint + the whole suite (unit, real HTTP on loopback, real dbt builds, the report in a real
-## browser).
-test: install lint browser
+## browser). Tests install the Debian tools they need when missing (chromium, faketime: as root, apt-get).
+test: install lint
 	$(BIN)/pytest
-
-## browser: a Chromium for the report's browser test: Debian's `chromium` (apt-get, as root or with
-## sudo) unless one is already on the PATH. Playwright drives it; it never downloads a browser.
-browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-	  || command -v google-chrome >/dev/null 2>&1 || { \
-	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
-	  echo "installing Debian's chromium (for the report's browser test) …"; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## lint: ruff (Python) and SQLFluff (the dbt SQL: models, macros, singular tests; config in .sqlfluff).
 lint: install

@@ -11,7 +11,6 @@ is counted as failed (the context is offline, so it could not succeed anyway).
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import sys
 import zlib
@@ -20,22 +19,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:  # tests/ on sys.path (no tests/__init__.py)
+    from support.debian_tools import ensure_debian_tool
+except ModuleNotFoundError:
+    from tests.support.debian_tools import ensure_debian_tool
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-default-apps",
 ]
 
 
-def chromium_path() -> str | None:
-    """Debian's chromium (what `make test` installs), else another Chromium on the PATH."""
+def chromium_path() -> tuple[str | None, str]:
+    """(Debian's chromium, "") -- installed with apt-get when missing, as on CI -- or (None, why not).
+    ``HALO_CHROMIUM`` names another Chromium binary."""
     explicit = os.environ.get("HALO_CHROMIUM")
     if explicit:
-        return explicit
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+        return explicit, ""
+    return ensure_debian_tool("chromium", "chromium")
 
 
 @dataclass
@@ -65,9 +66,9 @@ COUNT_MARKS = """
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    executable = chromium_path()
-    if executable is None:
-        raise RuntimeError("no Chromium: `make test` installs Debian's chromium (apt-get install chromium)")
+    executable, why_not = chromium_path()
+    if executable is None:  # a failure, not a skip: the report must be seen in a real browser
+        raise RuntimeError(f"no Chromium for the report's browser test: {why_not}")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
