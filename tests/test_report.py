@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,10 +19,12 @@ try:  # tests/ on sys.path (no tests/__init__.py)
     from support.browser import browser, colour_share, open_report
     from support.ingest_harness import halo_cli
     from support.report_warehouse import build_small_warehouse
+    from support.warehouse_lock import hold
 except ModuleNotFoundError:
     from tests.support.browser import browser, colour_share, open_report
     from tests.support.ingest_harness import halo_cli
     from tests.support.report_warehouse import build_small_warehouse
+    from tests.support.warehouse_lock import hold
 
 pytestmark = pytest.mark.dbt
 DEMO_PLAYERS = {"p2533274900000042": "Demo Spartan", "p2533274911112233": "Nimbus Crow",
@@ -150,20 +150,11 @@ def test_bad_input_is_one_line_and_writes_nothing(demo_warehouse, tmp_path: Path
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
 
 
-HOLD = """
-import sys, time, duckdb
-con = duckdb.connect(sys.argv[1])
-print("holding", flush=True)
-time.sleep(60)
-"""
-
-
 def test_a_locked_warehouse_is_one_line_and_the_old_report_stays(demo_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     out.write_text("the previous report")
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(demo_copy)], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    holder = hold(demo_copy, "rw", 60)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         started = time.monotonic()
         result = halo_cli(["report", "--db", str(demo_copy), "--out", str(out)], {})
         waited = time.monotonic() - started
