@@ -324,7 +324,7 @@ def test_build_passes_with_the_progress_unit_tests(wh: Warehouse) -> None:
     for name in PROGRESS_UNIT_TESTS:
         assert wh.first.status_of(name) == "pass", name
     for name in ("assert_player_citation_definitions_consistent", "assert_player_citations_evaluated",
-                 "assert_every_gap_explained"):
+                 "assert_player_friend_impact_complete", "assert_every_gap_explained"):
         assert wh.first.status_of(name) == "pass", name
     sets = query(wh.db, "select player_xuid, friends_mode, friend_xuids from main.fct_player_friend_sets")
     assert {r["player_xuid"]: (r["friends_mode"], set(r["friend_xuids"])) for r in sets} == {
