@@ -24,9 +24,9 @@
             candidates.{{ column }} = built.{{ column }}{{ " and " if not loop.last }}
         {%- endfor %}
     where built.{{ key_columns[0] }} is null
-        {%- for column in version_columns %}
-        or candidates.{{ column }} is distinct from built.{{ column }}
-        {%- endfor %}
+        {%- if version_columns %}
+        or {{ halo_versions_differ('candidates', 'built', version_columns) }}
+        {%- endif %}
     {%- else -%}
     select * from {{ rows }}
     {%- endif -%}

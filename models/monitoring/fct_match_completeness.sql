@@ -1,5 +1,6 @@
 -- A view, so `halo status` sees the current state between builds (where a gap may be
--- 'needs_build'); the statuses are docs/domain/completeness.md's.
+-- 'needs_build'); the statuses are docs/domain/completeness.md's. Built versus landed compares
+-- landing_seq values (docs/incremental.md).
 with
 
 listed as (
@@ -24,7 +25,7 @@ stats as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_stats'
 
@@ -34,7 +35,7 @@ highlight_chunks as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__film_highlight_chunks') }}
 
 ),
@@ -43,7 +44,7 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_skill'
 
@@ -53,8 +54,8 @@ built_match_players as (
 
     select
         match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
+        max(stats_landing_seq) as stats_landing_seq,
+        max(skill_landing_seq) as skill_landing_seq
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -64,7 +65,7 @@ film_decodes as (
 
     select
         match_id,
-        chunk_fetched_at,
+        chunk_landing_seq,
         decode_error
     from {{ ref('fct_film_decodes') }}
 
@@ -105,7 +106,7 @@ citation_evaluation_counts as (
             and candidates.match_id = evaluations.match_id
             and candidates.citation_id = evaluations.citation_id
             and candidates.definition_fingerprint = evaluations.definition_fingerprint
-            and candidates.stats_fetched_at = evaluations.stats_fetched_at
+            and candidates.stats_landing_seq = evaluations.stats_landing_seq
     group by candidates.player_xuid, candidates.match_id
 
 ),
@@ -121,8 +122,8 @@ friend_impact as (
     select
         player_xuid,
         match_id,
-        chunk_fetched_at,
-        stats_fetched_at
+        chunk_landing_seq,
+        stats_landing_seq
     from {{ ref('fct_match_friend_impact') }}
     where is_tracked_player
 
@@ -173,8 +174,8 @@ derived_rows as (
         'match_players' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
-            when built_match_players.stats_fetched_at = stats.fetched_at
-                and (built_match_players.skill_fetched_at is not distinct from skill.fetched_at)
+            when built_match_players.stats_landing_seq = stats.landing_seq
+                and (built_match_players.skill_landing_seq is not distinct from skill.landing_seq)
                 then 'complete'
             else 'needs_build'
         end as status,
@@ -193,7 +194,7 @@ derived_rows as (
         'film_events' as data_type,
         case
             when highlight_chunks.match_id is null then 'not_applicable'
-            when (film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at)
+            when (film_decodes.chunk_landing_seq is distinct from highlight_chunks.landing_seq)
                 then 'needs_build'
             when film_decodes.decode_error is not null then 'explained'
             else 'complete'
@@ -280,11 +281,11 @@ derived_rows as (
         'friend_impact' as data_type,
         case
             when stats.match_id is null or highlight_chunks.match_id is null then 'not_applicable'
-            when (film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at)
+            when (film_decodes.chunk_landing_seq is distinct from highlight_chunks.landing_seq)
                 then 'needs_build'
             when film_decodes.decode_error is not null then 'explained'
-            when friend_impact.chunk_fetched_at = highlight_chunks.fetched_at
-                and friend_impact.stats_fetched_at = stats.fetched_at
+            when friend_impact.chunk_landing_seq = highlight_chunks.landing_seq
+                and friend_impact.stats_landing_seq = stats.landing_seq
                 then 'complete'
             else 'needs_build'
         end as status,

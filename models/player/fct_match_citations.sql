@@ -11,7 +11,7 @@ evaluations as (
         citation_id,
         value,
         definition_fingerprint,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('prep_player_citation_evaluations') }}
     where value > 0
 
@@ -22,7 +22,7 @@ citations_to_build as (
     {{ halo_keys_to_build(
         'evaluations',
         ['player_xuid', 'match_id', 'citation_id'],
-        ['stats_fetched_at', 'definition_fingerprint']
+        ['stats_landing_seq', 'definition_fingerprint']
     ) }}
 
 ),
@@ -35,7 +35,7 @@ final as (
         citation_id,
         value,
         definition_fingerprint,
-        stats_fetched_at,
+        stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from citations_to_build
 

@@ -16,7 +16,7 @@ decoded_films as (
 
     select
         match_id,
-        chunk_fetched_at
+        chunk_landing_seq
     from {{ ref('fct_film_decodes') }}
     where is_decoded
 
@@ -26,7 +26,7 @@ matches as (
 
     select
         match_id,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -45,8 +45,8 @@ candidates as (
     select
         player_matches.player_xuid,
         player_matches.match_id,
-        decoded_films.chunk_fetched_at,
-        matches.stats_fetched_at,
+        decoded_films.chunk_landing_seq,
+        matches.stats_landing_seq,
         coalesce(friend_sets.friend_xuids, []) as friend_xuids
     from player_matches
     inner join decoded_films on player_matches.match_id = decoded_films.match_id
@@ -60,7 +60,7 @@ impact_to_build as (
     {{ halo_keys_to_build(
         'candidates',
         ['player_xuid', 'match_id'],
-        ['chunk_fetched_at', 'stats_fetched_at', 'friend_xuids']
+        ['chunk_landing_seq', 'stats_landing_seq', 'friend_xuids']
     ) }}
 
 ),
@@ -204,8 +204,8 @@ final as (
         case when moments.first_blood then 1 else 0 end
         + case when moments.clutch_finisher then 2 else 0 end
         - case when moments.last_casualty then 1 else 0 end as impact_points,
-        impact_to_build.chunk_fetched_at,
-        impact_to_build.stats_fetched_at,
+        impact_to_build.chunk_landing_seq,
+        impact_to_build.stats_landing_seq,
         impact_to_build.friend_xuids,
         '{{ invocation_id }}' as dbt_invocation_id
     from moments

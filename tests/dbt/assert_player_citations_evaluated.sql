@@ -10,7 +10,7 @@ candidates as (
         match_id,
         citation_id,
         definition_fingerprint,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('prep_player_citation_candidates') }}
 
 ),
@@ -23,7 +23,7 @@ evaluations as (
         citation_id,
         value,
         definition_fingerprint,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('prep_player_citation_evaluations') }}
 
 ),
@@ -36,7 +36,7 @@ match_citations as (
         citation_id,
         value,
         definition_fingerprint,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('fct_match_citations') }}
 
 ),
@@ -77,7 +77,7 @@ problems as (
             and candidates.match_id = evaluations.match_id
             and candidates.citation_id = evaluations.citation_id
             and candidates.definition_fingerprint = evaluations.definition_fingerprint
-            and candidates.stats_fetched_at = evaluations.stats_fetched_at
+            and candidates.stats_landing_seq = evaluations.stats_landing_seq
     where evaluations.match_id is null
 
     union all

@@ -16,7 +16,7 @@ decoded_films as (
 
     select
         match_id,
-        chunk_fetched_at
+        chunk_landing_seq
     from {{ ref('fct_film_decodes') }}
     where is_decoded
 
@@ -26,7 +26,7 @@ matches as (
 
     select
         match_id,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -56,8 +56,8 @@ impact as (
         player_xuid,
         match_id,
         xuid,
-        chunk_fetched_at,
-        stats_fetched_at,
+        chunk_landing_seq,
+        stats_landing_seq,
         friend_xuids
     from {{ ref('fct_match_friend_impact') }}
 
@@ -69,8 +69,8 @@ expected_people as (
         player_matches.player_xuid,
         player_matches.match_id,
         match_players.xuid,
-        decoded_films.chunk_fetched_at,
-        matches.stats_fetched_at,
+        decoded_films.chunk_landing_seq,
+        matches.stats_landing_seq,
         coalesce(friend_sets.friend_xuids, []) as friend_xuids
     from player_matches
     inner join decoded_films on player_matches.match_id = decoded_films.match_id

@@ -17,7 +17,7 @@ matches as (
 
     select
         match_id,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -48,7 +48,7 @@ final as (
         definitions.personal_score_name_id,
         definitions.stat_column,
         definitions.definition_fingerprint,
-        matches.stats_fetched_at
+        matches.stats_landing_seq
     from player_matches
     inner join matches on player_matches.match_id = matches.match_id
     cross join definitions

@@ -14,7 +14,7 @@ evaluations_to_build as (
     {{ halo_keys_to_build(
         'candidates',
         ['player_xuid', 'match_id', 'citation_id'],
-        ['stats_fetched_at', 'definition_fingerprint']
+        ['stats_landing_seq', 'definition_fingerprint']
     ) }}
 
 ),
@@ -94,7 +94,7 @@ final as (
             0
         ) as bigint) as value,
         evaluations_to_build.definition_fingerprint,
-        evaluations_to_build.stats_fetched_at,
+        evaluations_to_build.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from evaluations_to_build
     left join medal_counts
