@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from ingest.cli.status_cmd import print_status
 from ingest.store.progress import progress_counts, progress_lines
 from ingest.store.tracking import find_tracked, untrack, update_friends
 from ingest.store.warehouse import connect, open_warehouse
+from ingest.vocabulary import xuid_of_player_id
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.dbt_harness import DbtRun, query, run_dbt
@@ -175,11 +175,6 @@ def wh(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 # -- independent expectations ----------------------------------------------------------------
 
 
-def xuid_of(player_id: str) -> str | None:
-    found = re.fullmatch(r"xuid\((\d{16})\)", player_id)
-    return found.group(1) if found else None
-
-
 @dataclass
 class Played:
     """A tracked player's match, straight from the stats payload."""
@@ -199,7 +194,8 @@ def career(db: Path) -> dict[str, list[Played]]:
     for row in query(db, "select match_id, payload::varchar as payload from landing.match_stats"):
         payload = json.loads(row["payload"])
         info = payload["MatchInfo"]
-        humans = {xuid_of(p["PlayerId"]): p for p in payload["Players"] if xuid_of(p["PlayerId"])}
+        humans = {xuid_of_player_id(p["PlayerId"]): p for p in payload["Players"]
+                  if xuid_of_player_id(p["PlayerId"])}
         for xuid, player in humans.items():
             if xuid in tracked:
                 out[xuid].append(Played(
