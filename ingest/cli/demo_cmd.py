@@ -84,6 +84,7 @@ def run_demo(db_path: Path, out: Console, err: Console, *, build: bool = True) -
             err.print(f"  {failure}", markup=False)
         return result.returncode or 1
     _print_headlines(out, db_path)
+    _print_progress(out, db_path, spec.players[0].xuid, spec.players[0].gamertag)
     out.print(f"warehouse: {db_path} (open it read-only, e.g. duckdb -readonly {db_path})")
     _write_report(out, db_path)
     return 0
@@ -150,3 +151,17 @@ def _print_headlines(out: Console, db_path: Path) -> None:
         con.close()
     if figures:
         out.print("built: " + ", ".join(figures))
+
+
+def _print_progress(out: Console, db_path: Path, xuid: str, gamertag: str) -> None:
+    """One line each about the main demo player: top citation, last session's MVP, streak."""
+    from ..store.progress import progress_lines
+    from ..store.warehouse import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        lines = progress_lines(con, xuid)
+    finally:
+        con.close()
+    for line in lines:
+        out.print(f"{gamertag}: {line}", markup=False)

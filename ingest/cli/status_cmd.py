@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.table import Table
 from ..vocabulary import MATCH_ENDPOINTS
 from .guard import error_guard, out
 from .options import DbOption, resolve_db
+
+if TYPE_CHECKING:
+    from ..store.progress import ProgressCounts
 
 
 @error_guard
@@ -25,12 +28,14 @@ def status(
 
 def print_status(console: Console, db_path: Path, players: list[str]) -> None:
     from ..store.completeness import DATA_TYPES, status_rows
+    from ..store.progress import progress_counts
     from ..store.warehouse import open_warehouse
 
     con = open_warehouse(db_path, read_only=True)
     try:
         rows = status_rows(con, players)
         tracked = con.execute("select count(*) from landing.tracked_players").fetchone()
+        progress = progress_counts(con)
     finally:
         con.close()
     if not rows:
@@ -50,3 +55,18 @@ def print_status(console: Console, db_path: Path, players: list[str]) -> None:
     console.print(table)
     if any(r.needs_build for r in rows):
         console.print("some landed data is not in the marts yet: run `halo build`")
+    shown = {r.player_xuid for r in rows}
+    _print_progress(console, [p for p in progress if p.player_xuid in shown])
+
+
+def _print_progress(console: Console, progress: list[ProgressCounts]) -> None:
+    """What the progress marts hold per player (docs/domain/player_progress.md)."""
+    if not progress:
+        return
+    table = Table(title="progress")
+    for header in ("player", "citations", "levelled up", "matches with impact", "streaks", "current"):
+        table.add_column(header, justify="left" if header == "player" else "right")
+    for p in progress:
+        table.add_row(p.gamertag or p.player_xuid, str(p.citations), str(p.citations_levelled),
+                      str(p.impact_matches), str(p.streaks), p.current_streak)
+    console.print(table)
