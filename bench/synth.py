@@ -96,6 +96,13 @@ def fake_api(record: CareerRecord) -> FakeHaloApi:
     return api
 
 
+def open_quietly(db: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, without DuckDB's own progress bars (this command prints its progress)."""
+    con = connect(db)
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 def check_arguments(players: int, matches: int, films: int | None) -> None:
     if players < 1:
         raise SynthError(f"--players must be at least 1, got {players}")
@@ -118,7 +125,7 @@ def create(
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
     api = fake_api(record)
-    con = connect(db)
+    con = open_quietly(db)
     try:
         ensure_landing_schema(con)
         report = land_matches(con, api, api.career.matches, films=film_matches(api.career, films),
@@ -150,7 +157,7 @@ def add(db: Path, count: int, *, workers: int | None = None, progress: Progress 
     if not db.is_file():
         raise SynthError(f"no warehouse at {db}: create one with --matches N first")
     try:
-        con = connect(db)
+        con = open_quietly(db)
     except duckdb.Error as exc:
         raise SynthError(f"cannot open {db}: {str(exc).splitlines()[0]}") from exc
     try:
