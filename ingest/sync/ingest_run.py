@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -119,13 +119,15 @@ class IngestRun:
             self._tasks.append(asyncio.create_task(self._profile_worker()))
             known = asyncio.create_task(self._learn_what_landed())
             self._tasks.append(known)
-            side: list[Awaitable[object]] = []
-            if self.refresh_profiles:
-                side.append(self._refresh_tracked_profiles())
-            if not landed.has_medal_metadata(self.con):
-                side.append(self.fetcher.medal_metadata())
             # The listings feed the match workers page by page (newest first within what is queued).
-            await self._until_fatal(asyncio.gather(*(self._list(p) for p in players), *side))
+            first: list[Coroutine[object, object, None]] = [self._list(p) for p in players]
+            if self.refresh_profiles:
+                first.append(self._refresh_tracked_profiles())
+            if not landed.has_medal_metadata(self.con):
+                first.append(self.fetcher.medal_metadata())
+            started = [asyncio.create_task(work) for work in first]
+            self._tasks += started  # cancelled on the way out like the workers, should one fail
+            await self._until_fatal(asyncio.gather(*started))
             await self._until_fatal(self._queue_backlog())
             await self._until_fatal(known)
             await self._until_fatal(self.matches.join())
