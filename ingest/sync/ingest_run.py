@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from ..api.aio import all_or_none
 from ..api.client import HaloHttp
 from ..api.profiles import PROFILE_BATCH_SIZE, ResolvedPlayer
 from ..store import landed
@@ -273,6 +274,9 @@ class IngestRun:
     async def _match_worker(self) -> None:
         while True:
             needs = await self.matches.get()
+            if self._stop.is_set():  # a stopping run starts nothing new (a refused token: no more 401s)
+                self.matches.task_done()
+                continue
             try:
                 await self._process(needs)
             except Exception as exc:  # noqa: BLE001 - a 401, a full disk, a bug: stop the run, keep what landed
@@ -303,7 +307,7 @@ class IngestRun:
                 work.append(self.fetcher.match_skill(needs.match_id, humans, not_found_retries))
         if "film_manifest" in needs.needs or "film_chunk" in needs.needs:
             work.append(self._film(needs))
-        await asyncio.gather(*work)
+        await all_or_none(work)
 
     async def _film(self, needs: MatchNeeds) -> None:
         if "film_manifest" in needs.needs:
@@ -316,6 +320,9 @@ class IngestRun:
     async def _asset_worker(self) -> None:
         while True:
             ref = await self.assets.get()
+            if self._stop.is_set():
+                self.assets.task_done()
+                continue
             try:
                 await self.fetcher.asset(ref)
             except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
@@ -340,7 +347,8 @@ class IngestRun:
                 except TimeoutError:
                     break
             try:
-                await self.fetcher.profiles(batch)
+                if not self._stop.is_set():
+                    await self.fetcher.profiles(batch)
             except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
                 self._stop_run(exc)
             finally:
@@ -367,3 +375,4 @@ class IngestRun:
             elapsed_s=time.monotonic() - self._started, matches_done=self._matches_done,
             still_missing=missing, interrupted=interrupted,
         )
+

@@ -62,16 +62,24 @@ class LandedReader:
             try:
                 return query(cursor, *args, **kwargs)
             finally:
+                # Only here: a read whose caller was cancelled still runs, and stop() interrupts it.
+                self._running.discard(cursor)
                 cursor.close()
 
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._threads, run_and_close)
-        finally:
+            running = asyncio.get_running_loop().run_in_executor(self._threads, run_and_close)
+        except RuntimeError:  # stop() ran already: the run is stopping, this read never starts
             self._running.discard(cursor)
+            cursor.close()
+            raise
+        return await running
 
     def stop(self) -> None:
         """Interrupt the reads still running (their caller was cancelled) and wait for their threads,
         so that no thread still uses the warehouse once the run's connection closes."""
         for cursor in list(self._running):
             cursor.interrupt()
-        self._threads.shutdown(wait=True)
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        for cursor in list(self._running):  # reads queued behind the others, never started
+            cursor.close()
+        self._running.clear()
