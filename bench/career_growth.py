@@ -27,17 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fake_halo import Career, MatchMeta
-from fake_halo.schedule import (
-    CUSTOM_FILM,
-    CUSTOM_TEMPLATES,
-    HOUR_MS,
-    MATCHMADE_FILM,
-    MINUTE_MS,
-    SOLO_WEIGHTS,
-    TEAM_WEIGHTS,
-    circles,
-)
-from fake_halo.spec import CareerSpec
+from fake_halo.schedule import HOUR_MS, MINUTE_MS, choose_template, circles
 
 SECOND_MS = 1_000
 FRIEND_JOINS = 0.85  # the chance that each friend joins a shared session (as the generator draws it)
@@ -50,18 +40,6 @@ class PlannedMatch:
     party: tuple[int, ...]  # tracked xuids playing together, the session's lead first
     template: str
     film: bool
-
-
-def choose_template(spec: CareerSpec, party: int, rng: random.Random) -> tuple[str, bool]:
-    """(template, has a film) for a party of ``party`` tracked players: the generator's draw."""
-    custom = party == 1 and rng.random() < spec.custom_share
-    film = rng.random() < spec.film_share
-    if custom:
-        return (CUSTOM_FILM if film else rng.choice(CUSTOM_TEMPLATES)), film
-    if film:
-        return MATCHMADE_FILM, True
-    weights = TEAM_WEIGHTS if party > 1 else SOLO_WEIGHTS
-    return rng.choices(list(weights), weights=list(weights.values()))[0], False
 
 
 def circle_sessions(career: Career, circle: int, members: list[int], after_ms: int) -> Iterator[PlannedMatch]:
