@@ -21,11 +21,8 @@ Run: ``.venv/bin/python -m bench.player_models``; writes ``bench/results/player_
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,7 @@ import duckdb
 
 from analytics.performance import compute_performance_scores
 from bench import synth
-from bench.common import machine, measured_dbt, rows_written, write_result
+from bench.common import keep_or_temporary_main, machine, measured_dbt, rows_written
 
 MATCHES = 10_000
 NEW_MATCHES = 25
@@ -133,20 +130,7 @@ def run(work: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keep", type=Path, help="work in this directory and keep the warehouse")
-    parser.add_argument("--no-save", action="store_true")
-    args = parser.parse_args(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        result = run(args.keep)
-    else:
-        with tempfile.TemporaryDirectory(prefix="bench_player_") as tmp:
-            result = run(Path(tmp))
-    print(json.dumps(result, indent=2, default=str))
-    if not args.no_save:
-        write_result("player_models", result)
-    return result
+    return keep_or_temporary_main("player_models", __doc__, run, argv, prefix="bench_player_")
 
 
 if __name__ == "__main__":

@@ -189,6 +189,20 @@ def performance_score_section() -> str:
     )
 
 
+def report_build_section() -> str:
+    data = read_result("report_build")
+    if not data:
+        return _missing("report_build", ".venv/bin/python -m bench.report_build")
+    demo, scale = data["demo"], data["scale"]
+    runs = (("demo (3 players, 75 matches), first run: Vega runtime bundled", demo["cold"]),
+            ("demo, every later run", demo["warm"]), (f"{scale['matches']:,} matches, 8 tracked players", scale))
+    rows = [[label, r["wall_s"], r.get("report_s", "?"), r["peak_rss_mb"], r["size_mb"]] for label, r in runs]
+    loads = f"load average before: {data.get('load_avg_before')} (demo), {scale.get('load_avg_before')} (10k)"
+    return "\n".join([_machine({**data, "load_avg_before": None}) + " " + loads + ".", "",
+                      _table(["`halo report` on", "wall s (whole process)", "s in the report itself", "peak RSS MB",
+                              "file MB"], rows)])
+
+
 def _dbt_step(matches: int, step: str) -> dict[str, Any] | None:
     data = read_result("dbt_build") or {"points": []}
     for point in data["points"]:
@@ -238,6 +252,12 @@ def goals_section() -> str:
             if peak is not None:
                 rows.append([f"dbt peak memory ≤ 2 GB at {point['matches']:,} matches", f"{peak} MB",
                              "yes" if peak <= 2048 else "**no**"])
+    report_data = read_result("report_build")
+    if report_data:
+        demo, scale = report_data["demo"]["warm"], report_data["scale"]
+        rows.append(["`halo report`, demo ≤ 3 s", f"{demo['wall_s']} s", "yes" if demo["wall_s"] <= 3 else "**no**"])
+        rows.append(["`halo report`, 10k matches ≤ 10 s and ≤ 5 MB", f"{scale['wall_s']} s, {scale['size_mb']} MB",
+                     "yes" if scale["wall_s"] <= 10 and scale["size_mb"] <= 5 else "**no**"])
     if not rows:
         return "_No results yet: run `make bench`._"
     return _table(["goal", "measured", "met"], rows)
@@ -251,6 +271,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "dbt": dbt_section,
     "film_decode": film_decode_section,
     "performance_score": performance_score_section,
+    "report_build": report_build_section,
 }
 
 

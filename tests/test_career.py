@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -224,12 +223,10 @@ def test_same_seed_same_career() -> None:
     assert [m.match_id for m in other.matches] != [m.match_id for m in again.matches]
 
 
-def test_scale_generation_is_cheap() -> None:
-    began = time.perf_counter()
+def test_a_scale_career_renders_its_matches() -> None:
+    # How long generation takes is a benchmark figure (bench.synth), not a test's concern.
     career = Career(CareerSpec.scale(8, 50_000))
-    elapsed = time.perf_counter() - began
     assert len(career.matches) == 50_000
-    assert elapsed < 4.0, f"generating 50k matches took {elapsed:.2f}s"
     skill = SkillRenderer(career)
     player = int(career.tracked[0].xuid)
     for meta in career.history(player)[:3]:

@@ -49,7 +49,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                     tmp, dict(os.environ)).stdout.strip())
     (site / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HALO_", "PYTHON", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HALO_", "DBT_", "PYTHON", "VIRTUAL_ENV"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     install = run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
                    "--no-index", str(source)], tmp, env)

@@ -3,24 +3,16 @@ never corruption."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.ingest_harness import DEMO_MAIN, halo_cli, ingest_once, scalar
+from support.warehouse_lock import hold
 
 from fake_halo import Career, CareerSpec, FakeHaloApi, RunningServer, running
 from ingest.transform.dbt_runner import run_dbt
-
-HOLD = """
-import sys, time, duckdb
-con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
-print("holding", flush=True)
-time.sleep(float(sys.argv[3]))
-"""
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +26,6 @@ def landed(server: RunningServer, tmp_path_factory: pytest.TempPathFactory) -> P
     db = tmp_path_factory.mktemp("locks") / "halo.duckdb"
     assert ingest_once(server, db, profiles="none").code == 0
     return db
-
-
-def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
-    holder = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", HOLD, str(db), mode, str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-    return holder
 
 
 def env(server: RunningServer, db: Path) -> dict[str, str]:

@@ -3,8 +3,8 @@
 A fake Halo API (``fake_halo``: recorded payloads, synthetic career) runs on loopback; the ingester
 lands the three demo players' histories through it exactly as it would from the real service; their
 friends are declared; ``dbt build`` builds and tests the warehouse; a short summary says what landed
-and what was built. The fake is imported only when the demo runs: it is a test double, not part of
-the product.
+and what was built; the report (``halo report``) is written beside the warehouse. The fake is
+imported only when the demo runs: it is a test double, not part of the product.
 """
 
 from __future__ import annotations
@@ -85,7 +85,21 @@ def run_demo(db_path: Path, out: Console, err: Console, *, build: bool = True) -
         return result.returncode or 1
     _print_headlines(out, db_path)
     out.print(f"warehouse: {db_path} (open it read-only, e.g. duckdb -readonly {db_path})")
+    _write_report(out, db_path)
     return 0
+
+
+def demo_report_path(db_path: Path) -> Path:
+    """The demo's report, beside its warehouse (``warehouse/demo-report.html``)."""
+    return db_path.with_name(f"{db_path.stem}-report.html")
+
+
+def _write_report(out: Console, db_path: Path) -> None:
+    from ..report.build import ReportRequest, build_report
+
+    result = build_report(ReportRequest(db_path, demo_report_path(db_path)))
+    out.print(f"report: {result.path} ({result.charts} charts, {result.size_bytes / 1e6:.1f} MB; "
+              f"open it in a browser: {result.path.resolve().as_uri()})", markup=False)
 
 
 def _declare_friends(db_path: Path, spec: CareerSpec) -> None:

@@ -140,9 +140,7 @@ class IngestRun:
             self.writer.flush()
             return self._summary(interrupted=False)
         finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await _cancel_until_done(self._tasks)
             self._reader.stop()
             self.writer.flush()  # whatever landed is kept, whatever the way out
 
@@ -376,3 +374,16 @@ class IngestRun:
             still_missing=missing, interrupted=interrupted,
         )
 
+
+async def _cancel_until_done(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait for them, cancelling again any that outlive a second: a
+    cancellation can be absorbed on its way through the HTTP stack (seen on Python 3.11), and a
+    worker that then waited for the next match kept a stopped run from ever ending."""
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        done, pending = await asyncio.wait(pending, timeout=1.0)
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved: the run's own error is raised by the caller

@@ -8,6 +8,7 @@ from a checkout (editable install, tests), the checkout's own files are used.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,17 @@ class DbtProject:
     packaged: bool  # True: the copy inside an installed package (not a place to write)
 
     def target_path(self, db_path: Path) -> Path:
-        """Where dbt writes target/ (run_results.json, compiled SQL) for builds of ``db_path``."""
-        return self._work_dir(db_path) / "target"
+        """Where dbt writes target/ (run_results.json, compiled SQL) for builds of ``db_path``:
+        dbt's own ``DBT_TARGET_PATH`` when set (e.g. one per test worker), else see _work_dir."""
+        configured = os.environ.get("DBT_TARGET_PATH")
+        return Path(configured) if configured else self._work_dir(db_path) / "target"
 
     def log_path(self, db_path: Path) -> Path | None:
-        """Where dbt writes its logs (None: dbt's default, logs/ in the checkout)."""
+        """Where dbt writes its logs: dbt's own ``DBT_LOG_PATH`` when set, else beside the
+        warehouse for a packaged project and dbt's default (logs/ in the checkout) otherwise."""
+        configured = os.environ.get("DBT_LOG_PATH")
+        if configured:
+            return Path(configured)
         return self._work_dir(db_path) / "logs" if self.packaged else None
 
     def _work_dir(self, db_path: Path) -> Path:
