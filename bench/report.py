@@ -211,16 +211,23 @@ def _dbt_step(matches: int, step: str) -> dict[str, Any] | None:
     return None
 
 
+# Share of the API limit each standard ingest run must reach (a sync of every tracked player: 90%).
+INGEST_GOALS = {"1 player": 0.95, "2 friends": 0.9}
+
+
 def goals_section() -> str:
     rows: list[list[Any]] = []
     ingest = read_result("ingest_throughput")
     if ingest:
         for r in ingest["runs"]:
-            if r["scenario"] in ("1 player", "2 friends"):
-                ok = r["of_limit"] >= 0.9 and r["throttled_429"] == 0
-                rows.append([f"ingest, {r['scenario']}: ≥ 90% of the API limit, 0 × 429",
-                             f"{r['of_limit']:.0%} ({r['matches_per_s']} of {r['limit_matches_per_s']} "
-                             f"matches/s), {r['throttled_429']} × 429", "yes" if ok else "**no**"])
+            wanted = INGEST_GOALS.get(r["scenario"]) or (0.9 if r.get("sync_on_warehouse_of") else None)
+            if wanted is None:
+                continue
+            ok = r["of_limit"] >= wanted and r["throttled_429"] == 0
+            rows.append([f"ingest, {r['scenario']}: ≥ {wanted:.0%} of the API limit, 0 × 429",
+                         f"{r['of_limit']:.0%} ({r['matches_per_s']} of {r['limit_matches_per_s']} "
+                         f"matches/s), {r['throttled_429']} × 429", "yes" if ok else "**no**"])
+            if not r.get("sync_on_warehouse_of"):
                 rows.append([f"ingest, {r['scenario']}: ≥ 30× the old pipeline (0.14 matches/s)",
                              f"{r['vs_old_pipeline']}×", "yes" if r["vs_old_pipeline"] >= 30 else "**no**"])
     landing = read_result("landing_write")
