@@ -6,7 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.ingest_harness import DEMO_FRIEND, DEMO_MAIN, halo_cli, ingest_once, query, scalar
+from support.ingest_harness import (
+    DEMO_FRIEND,
+    DEMO_MAIN,
+    fast_http,
+    halo_cli,
+    ingest_once,
+    query,
+    scalar,
+)
 
 from fake_halo import (
     Career,
@@ -158,9 +166,11 @@ def test_throttling_honours_retry_after(server: RunningServer, db: Path) -> None
     refused = next(r for r in stats if r.status == 429)
     retry = next(r for r in stats if r.path == refused.path and r.status == 200)
     assert retry.time - refused.time >= 0.95
-    # The whole host waits, not just the refused request: nothing is sent to it during the pause
-    # (requests already on the wire when the 429 came back may still arrive in the first moments).
-    assert not [r for r in stats if refused.time + 0.1 < r.time < refused.time + 0.95]
+    # The whole host waits, not just the refused request: during the pause only requests that
+    # already held one of the host's slots when the 429 came back may still arrive (how late they
+    # arrive depends on the machine's load, how many cannot).
+    in_pause = [r for r in stats if refused.time < r.time < refused.time + 0.95]
+    assert len(in_pause) <= fast_http().per_host_concurrency - 1, in_pause
 
 
 def test_a_404_on_a_listed_match_is_terminal_and_explained(server: RunningServer, db: Path) -> None:
