@@ -111,6 +111,9 @@ class IngestRun:
             self._tasks.append(asyncio.create_task(self._profile_worker()))
             if not landed.has_medal_metadata(self.con):
                 await self._until_fatal(self.fetcher.medal_metadata())
+            # Every run: new seasons are added to the calendar over time (landed only if changed).
+            calendar = landed.latest_csr_season_calendar(self.con)
+            await self._until_fatal(self.fetcher.csr_season_calendar(calendar))
             await self._until_fatal(self.matches.join())
             await self._until_fatal(self.assets.join())
             await self._until_fatal(self.profile_xuids.join())
