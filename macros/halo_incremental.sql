@@ -45,3 +45,69 @@
     unnest({{ list_expr }}) as {{ item }},
         generate_subscripts({{ list_expr }}, 1) as {{ position }}
 {%- endmacro %}
+
+
+{#- Per-key rows (one row per key, e.g. tracked player x match): the keys to (re)write. -#}
+{% macro halo_keys_to_build(rows, key_columns, version_columns) -%}
+    select
+        {%- for column in key_columns %}
+        candidates.{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ rows }} as candidates
+    {%- if is_incremental() %}
+    left join {{ this }} as built
+        on {% for column in key_columns -%}
+        candidates.{{ column }} = built.{{ column }}{{ "\n            and " if not loop.last }}
+        {%- endfor %}
+    where built.{{ key_columns[0] }} is null
+        {%- for column in version_columns %}
+        or candidates.{{ column }} is distinct from built.{{ column }}
+        {%- endfor %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The post-hook of the same models: rows whose key is no longer current, with these versions. -#}
+{% macro halo_stale_keys_post_hook(current, key_columns, version_columns) -%}
+    delete from {{ this }} as built where not exists (
+        select 1
+        from {{ current }} as current_rows
+        where {% for column in key_columns -%}
+            current_rows.{{ column }} = built.{{ column }}
+            and {% endfor -%}
+            {%- for column in version_columns -%}
+            current_rows.{{ column }} is not distinct from built.{{ column }}{{ "\n            and " if not loop.last }}
+            {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{#- Summaries rewritten whole per group: the groups to (re)write, with their input_fingerprint. -#}
+{% macro halo_groups_to_build(rows, group_columns) -%}
+    select
+        {%- for column in group_columns %}
+        fingerprinted.{{ column }},
+        {%- endfor %}
+        fingerprinted.input_fingerprint
+    from (
+        select
+            {%- for column in group_columns %}
+            {{ column }},
+            {%- endfor %}
+            md5(string_agg(
+                cast(to_json(group_rows) as varchar), '|' order by cast(to_json(group_rows) as varchar)
+            )) as input_fingerprint
+        from {{ rows }} as group_rows
+        group by {{ group_columns | join(', ') }}
+    ) as fingerprinted
+    {%- if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as built
+        where {% for column in group_columns -%}
+            built.{{ column }} = fingerprinted.{{ column }}
+            and {% endfor -%}
+            built.input_fingerprint = fingerprinted.input_fingerprint
+    )
+    {%- endif %}
+{%- endmacro %}

@@ -23,6 +23,7 @@ DATA_TYPES = {
     "film_events": "→ film events & pairs",
     "session": "→ sessions",
     "performance_score": "→ performance score",
+    "csr": "→ CSR (ranked)",
 }
 
 # Before the first dbt build: the payload rows of fct_match_completeness, straight from the landing

@@ -91,6 +91,39 @@ scores as (
 
 ),
 
+-- CSR: a tracked player's ranked matches with a skill payload (docs/domain/competitive.md).
+csr_inputs as (
+
+    select
+        match_players.match_id,
+        match_players.xuid as player_xuid,
+        match_players.skill_fetched_at,
+        match_players.skill_result_code,
+        match_players.csr_pre is not null or match_players.csr_post is not null as has_recap
+    from {{ ref('fct_match_players') }} as match_players
+    where match_players.xuid is not null
+
+),
+
+ranked_matches as (
+
+    select
+        match_id,
+        is_ranked
+    from {{ ref('dim_matches') }}
+
+),
+
+csr_rows as (
+
+    select
+        player_xuid,
+        match_id,
+        skill_fetched_at
+    from {{ ref('fct_player_csr') }}
+
+),
+
 payload_rows as (
 
     select
@@ -192,6 +225,48 @@ derived_rows as (
     left join scores
         on listed.player_xuid = scores.player_xuid
             and listed.match_id = scores.match_id
+
+    union all
+
+    select
+        listed.player_xuid,
+        listed.match_id,
+        listed.start_time,
+        'csr' as data_type,
+        case
+            when stats.match_id is null then 'not_applicable'
+            when csr_rows.skill_fetched_at = skill.fetched_at then 'complete'
+            when ranked_matches.match_id is null then 'needs_build'
+            when not ranked_matches.is_ranked then 'not_applicable'
+            when ranked_matches.is_ranked is null then 'explained'
+            when skill.match_id is null then 'not_applicable'
+            when (csr_inputs.skill_fetched_at is distinct from skill.fetched_at) then 'needs_build'
+            when (csr_inputs.skill_result_code is distinct from 0) or not csr_inputs.has_recap
+                then 'explained'
+            else 'needs_build'
+        end as status,
+        case
+            when stats.match_id is null then 'no stats payload yet'
+            when csr_rows.skill_fetched_at = skill.fetched_at or ranked_matches.match_id is null then null
+            when not ranked_matches.is_ranked then 'not a ranked match'
+            when ranked_matches.is_ranked is null then 'playlist not named: ranked or not is unknown'
+            when skill.match_id is null then 'no skill payload yet'
+            when (csr_inputs.skill_fetched_at is distinct from skill.fetched_at) then null
+            when (csr_inputs.skill_result_code is distinct from 0)
+                then 'no skill answer for the player (result code '
+                    || coalesce(cast(csr_inputs.skill_result_code as varchar), 'none') || ')'
+            when not csr_inputs.has_recap then 'skill answer without a CSR recap'
+        end as reason
+    from listed
+    left join stats on listed.match_id = stats.match_id
+    left join skill on listed.match_id = skill.match_id
+    left join ranked_matches on listed.match_id = ranked_matches.match_id
+    left join csr_inputs
+        on listed.match_id = csr_inputs.match_id
+            and listed.player_xuid = csr_inputs.player_xuid
+    left join csr_rows
+        on listed.player_xuid = csr_rows.player_xuid
+            and listed.match_id = csr_rows.match_id
 
 ),
 
