@@ -8,7 +8,7 @@ csr as (
 
 ),
 
--- The season's CSR path: the first match's pre-match CSR, then every post-match CSR.
+-- The season's CSR path: every known pre- and post-match CSR, in match order.
 points as (
 
     select
