@@ -1,8 +1,9 @@
-"""Incremental equals full refresh, for the player marts, over random ingest orders.
+"""Incremental equals full refresh, for the player and competitive marts, over random ingest orders.
 
 Each scenario runs the real ingester against the fake API (demo career) in steps and a real
-`dbt build` after each step, then compares every row of fct_player_match_sessions, fct_sessions
-and fct_performance_scores (bookkeeping column dbt_invocation_id aside) with a
+`dbt build` after each step, then compares every row of fct_player_match_sessions, fct_sessions,
+fct_performance_scores and the six competitive marts (bookkeeping column dbt_invocation_id aside)
+with a
 `dbt build --full-refresh` of a copy of the same DuckDB file. The steps, in a random order with
 random sizes per seed:
 
@@ -12,10 +13,12 @@ random sizes per seed:
 * skill: the failing skill payloads land (MMR → rank_perf → that score and every later one);
 * friends: friends declared (by gamertag in any case, by xuid, one unresolvable) between builds;
 * normal (always last): new matches after the newest; the build must write only their rows
-  (rows carrying the build's invocation id) and the sessions they belong to.
+  (rows carrying the build's invocation id) and the sessions they belong to; of the competitive
+  marts, only the new matches' rows and the summaries of the players in them.
 
-Builds select the player marts with everything upstream, but run only the player tests (the
-upstream models' own tests are covered by test_dbt_models.py): about 5 s instead of 10 s each.
+Builds select the player and competitive marts with everything upstream, but run only the player
+tests (the upstream models' own tests are covered by test_dbt_models.py, the competitive ones by
+test_dbt_competitive.py): about 5 s instead of 10 s each.
 """
 
 from __future__ import annotations
@@ -58,12 +61,22 @@ TABLES = {
     "fct_player_match_sessions": ("player_xuid", "match_id"),
     "fct_performance_scores": ("player_xuid", "match_id"),
     "fct_sessions": ("session_id",),
+    "fct_player_csr": ("player_xuid", "match_id"),
+    "fct_player_match_expectations": ("player_xuid", "match_id"),
+    "fct_player_csr_seasons": ("player_xuid", "playlist_id", "csr_season_id"),
+    "fct_player_map_modes": ("player_xuid", "scope", "map_asset_id", "mode_label", "playlist_id"),
+    "fct_player_map_mode_rankings": ("player_xuid", "scope", "map_asset_id", "mode_label"),
+    "fct_player_teammates": ("player_xuid", "xuid"),
 }
+PER_MATCH_COMPETITIVE = ("fct_player_csr", "fct_player_match_expectations")
+PER_PLAYER_COMPETITIVE = ("fct_player_csr_seasons", "fct_player_map_modes", "fct_player_map_mode_rankings",
+                          "fct_player_teammates")
 BOOKKEEPING = "dbt_invocation_id"
 SELECT = [
     "--select",
     "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
     "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
+    "+path:models/competitive,resource_type:model", "+path:models/competitive,resource_type:seed",
     "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]
@@ -163,7 +176,7 @@ def table_rows(db: Path, table: str) -> list[tuple]:
     try:
         keys = ", ".join(TABLES[table])
         return con.execute(
-            f"select * exclude ({BOOKKEEPING}) from main.{table} order by {keys}"
+            f"select * exclude ({BOOKKEEPING}) from main.{table} order by {keys} nulls first"
         ).fetchall()
     finally:
         con.close()
@@ -234,6 +247,14 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, seed: int) -> N
         assert written_by(scenario.db, table, last.invocation_id) == new_rows, table
     assert written_by(scenario.db, "fct_sessions", last.invocation_id) == session_ids_of(
         scenario.db, new_rows)
+    # Competitive: the new matches' rows (those that qualify), the summaries of their players only.
+    for table in PER_MATCH_COMPETITIVE:
+        written = written_by(scenario.db, table, last.invocation_id)
+        assert written <= new_rows, table
+    assert written_by(scenario.db, "fct_player_match_expectations", last.invocation_id) == new_rows
+    players = {p for p, _ in new_rows}
+    for table in PER_PLAYER_COMPETITIVE:
+        assert {row[0] for row in written_by(scenario.db, table, last.invocation_id)} == players, table
 
     # Every row equals a full refresh of a copy of the same file.
     copy = tmp_path / "halo_full.duckdb"
