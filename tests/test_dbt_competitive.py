@@ -27,10 +27,10 @@ from fake_halo import DEFAULT_TOKEN, Career, CareerSpec, FakeHaloApi, running
 
 try:  # tests/ on sys.path (no tests/__init__.py)
     from support.dbt_harness import DbtRun, execute, query, run_dbt
-    from support.ingest_harness import ingest_once
+    from support.ingest_harness import halo_cli, ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
     from tests.support.dbt_harness import DbtRun, execute, query, run_dbt
-    from tests.support.ingest_harness import ingest_once
+    from tests.support.ingest_harness import halo_cli, ingest_once
 
 pytestmark = pytest.mark.dbt
 
@@ -495,3 +495,19 @@ def test_a_late_older_match_rewrites_its_players_summaries_only(wh: Warehouse) -
         stale = query(wh.db, f"select count(*) as n from main.{mart} where player_xuid = ? and dbt_invocation_id <> ?",
                       [QUILL, second])
         assert stale[0]["n"] == 0, mart
+
+
+def test_halo_status_counts_the_csr_rows_and_names_the_headlines(wh: Warehouse, raw: Raw) -> None:
+    shown = halo_cli(["status", "--db", str(wh.db)], env={"HALO_DB": str(wh.db)})
+    assert shown.code == 0, shown.err
+    csr = expected_csr(raw)
+    lines = {line.split(": ", 1)[0]: line for line in shown.out.splitlines() if ": " in line}
+    for player, name in ((MAIN, "Demo Spartan"), (NIMBUS, "Nimbus Crow"), (QUILL, "Quill#4821")):
+        rows = [v for (p, _), v in csr.items() if p == player]
+        gaps = 1 if player == QUILL else 0  # the ranked match whose recap was dropped: explained
+        latest = max(rows, key=lambda r: r["start"])
+        assert lines[name].startswith(
+            f"{name}: {len(rows)} ranked match(es) with a CSR row ({sum(r['is_placement'] for r in rows)} "
+            f"placement(s), 2 season(s)), {gaps} without · CSR {latest['post_csr']} {latest['post_tier']} in "
+        ), lines[name]
+        assert " · best map " in lines[name] and " people met, most often " in lines[name]
