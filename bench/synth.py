@@ -41,6 +41,7 @@ from fake_halo import payloads as fake_payloads
 from fake_halo.schedule import MatchMeta
 from fake_halo.templates import LIFECYCLE_MATCHMADE
 from fake_halo.wire import dumps
+from ingest.store import landed
 from ingest.store.schema import ensure_landing_schema
 from ingest.store.warehouse import connect
 from ingest.store.writer import arrow_rows, insert_arrow
@@ -169,7 +170,7 @@ def _payload_bytes(table: pa.Table) -> int:
 def land_reference(
     con: duckdb.DuckDBPyConnection, api: FakeHaloApi, metas: Sequence[MatchMeta], fetched_at: datetime
 ) -> dict[str, int]:
-    """Tracked players, medal metadata, history crawls (once), and the assets and profiles that
+    """Tracked players, medal metadata, the CSR season calendar, history crawls (once), and the assets and profiles that
     ``metas`` reference and the warehouse does not hold yet (the ingester fetches each once)."""
     career = api.career
     counts: dict[str, int] = {}
@@ -189,6 +190,10 @@ def land_reference(
             "insert into landing.medal_metadata (payload, fetched_at) values (?, ?)",
             [career.fixtures.medal_metadata.decode(), fetched_at],
         )
+    # The CSR season calendar, as the ingester lands it: when it differs from the latest landed.
+    calendar = dumps(career.calendar_payload()).decode()
+    if calendar != landed.latest_csr_season_calendar(con):
+        con.execute("insert into landing.csr_season_calendar (payload, fetched_at) values (?, ?)", [calendar, fetched_at])
     assets: dict[tuple[str, str, str], str] = {}
     for template_index in sorted({m.template for m in metas}):
         info = career.fixtures.templates[template_index].match_info
