@@ -57,10 +57,6 @@ final as (
         match_players.csr_post,
         match_players.csr_post_tier,
         match_players.csr_post_sub_tier,
-        match_players.csr_post_next_tier,
-        match_players.csr_post_next_sub_tier,
-        match_players.csr_post_next_tier_start,
-        match_players.csr_post_measurement_matches_remaining,
         {%- for tier in halo_csr_tiers() %}
         match_players.{{ tier | lower }}_counterfactual_kills,
         match_players.{{ tier | lower }}_counterfactual_deaths,
