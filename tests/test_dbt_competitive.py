@@ -26,10 +26,12 @@ import pytest
 from fake_halo import DEFAULT_TOKEN, Career, CareerSpec, FakeHaloApi, running
 
 try:  # tests/ on sys.path (no tests/__init__.py)
-    from support.dbt_harness import DbtRun, execute, query, run_dbt
+    from support.dbt_harness import DbtRun, query, run_dbt
+    from support.fixture_warehouse import landing_writer
     from support.ingest_harness import halo_cli, ingest_once
 except ModuleNotFoundError:  # tests/ is a package: the project root is on sys.path
-    from tests.support.dbt_harness import DbtRun, execute, query, run_dbt
+    from tests.support.dbt_harness import DbtRun, query, run_dbt
+    from tests.support.fixture_warehouse import landing_writer
     from tests.support.ingest_harness import halo_cli, ingest_once
 
 pytestmark = pytest.mark.dbt
@@ -82,13 +84,15 @@ def drop_rank_recap(db: Path, xuid: str) -> str:
         order by csr.start_time limit 1
     """, [xuid, *TRACKED])
     match_id = candidates[0]["match_id"]
-    (row,) = query(db, "select payload::varchar as payload from landing.match_skill where match_id = ?", [match_id])
+    (row,) = query(db, "select payload::varchar as payload, requested_xuids from landing.match_skill "
+                       "where match_id = ?", [match_id])
     payload = json.loads(row["payload"])
     for answer in payload["Value"]:
         if answer["Id"] == f"xuid({xuid})":
             del answer["Result"]["RankRecap"]
-    execute(db, "update landing.match_skill set payload = ?, fetched_at = now() where match_id = ?",
-            [json.dumps(payload), match_id])
+    # Through the landing writer, as a re-fetch lands: the upsert gives the row a new landing_seq.
+    with landing_writer(db) as writer:
+        writer.match_skill(match_id, json.dumps(payload), row["requested_xuids"])
     return match_id
 
 
@@ -195,8 +199,8 @@ def load_raw(db: Path) -> Raw:
         words = [payload.get("PublicName") or "", *(payload.get("Tags") or [])]
         playlists[(asset_id, version_id)] = any("ranked" in w.lower() for w in words)
     (calendar,) = [p for _, p in payloads(
-        "select fetched_at as k, payload::varchar as payload from landing.csr_season_calendar "
-        "order by fetched_at desc limit 1")]
+        "select landing_seq as k, payload::varchar as payload from landing.csr_season_calendar "
+        "order by landing_seq desc limit 1")]
     seasons = [(s["CsrSeasonFilePath"].rsplit("/", 1)[-1].removesuffix(".json"),
                 instant(s["StartDate"]["ISO8601Date"]), instant(s["EndDate"]["ISO8601Date"]))
                for s in calendar["Seasons"]]

@@ -269,6 +269,6 @@ def test_csr_season_calendar_is_asked_every_run_and_landed_once_per_version(
     server.set_faults(FaultConfig())
     server.add_match(DEMO_MAIN, start=datetime(2025, 5, 1, 12, tzinfo=UTC))
     assert ingest_once(server, db).code == 0
-    latest = query(db, "select payload from landing.csr_season_calendar order by fetched_at desc")
+    latest = query(db, "select payload from landing.csr_season_calendar order by landing_seq desc")
     assert len(latest) == 2
     assert json.loads(latest[0][0])["Seasons"][-1]["CsrSeasonFilePath"] == "Csr/Seasons/CsrSeason11-1.json"

@@ -43,14 +43,15 @@ def last_listing_complete(con: duckdb.DuckDBPyConnection, xuid: str, match_type:
     """Did the latest listing of this player's history (of a covering type) run to completion?
 
     Only then may a listing stop at the first already-known match: if the latest listing died
-    part-way, older matches may never have been listed, so the next one pages to the end.
+    part-way, older matches may never have been listed, so the next one pages to the end. Latest
+    in landing order (landing_seq), whatever the clock said when each listing started.
     """
     types = list(covering_types(match_type))
     row = con.execute(
         f"""
         select complete from landing.history_crawls
         where player_xuid = ? and match_type in ({", ".join("?" for _ in types)})
-        order by started_at desc limit 1
+        order by landing_seq desc limit 1
         """,
         [xuid, *types],
     ).fetchone()
@@ -181,9 +182,9 @@ def has_medal_metadata(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def latest_csr_season_calendar(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The payload text of the latest landed CSR season calendar, if any."""
+    """The payload text of the latest landed CSR season calendar (in landing order), if any."""
     row = con.execute(
-        "select payload from landing.csr_season_calendar order by fetched_at desc limit 1"
+        "select payload from landing.csr_season_calendar order by landing_seq desc limit 1"
     ).fetchone()
     return str(row[0]) if row else None
 

@@ -27,10 +27,11 @@ with listed as (
     group by match_id
 ),
 latest_attempt as (
+    -- Latest in landing order, not by attempted_at: the clock may have gone back between runs.
     select endpoint, key, http_status, error, terminal, attempted_at
     from landing.fetch_attempts
     where outcome <> 'landed'
-    qualify row_number() over (partition by endpoint, key order by attempted_at desc) = 1
+    qualify row_number() over (partition by endpoint, key order by landing_seq desc) = 1
 ),
 endpoints as (
     select * from (values {endpoint_rows}) e(endpoint)

@@ -23,7 +23,7 @@ rows_to_build as (
     {{ halo_keys_to_build(
         'ranked',
         ['player_xuid', 'match_id'],
-        ['stats_fetched_at', 'skill_fetched_at', 'assets_fetched_at', 'csr_calendar_fetched_at']
+        ['stats_landing_seq', 'skill_landing_seq', 'assets_landing_seq', 'csr_calendar_landing_seq']
     ) }}
 
 ),
@@ -48,10 +48,10 @@ final as (
         ranked.csr_pre_measurement_matches_remaining as measurement_matches_remaining,
         coalesce(ranked.csr_pre_measurement_matches_remaining > 0, false) as is_placement,
         ranked.outcome,
-        ranked.stats_fetched_at,
-        ranked.skill_fetched_at,
-        ranked.assets_fetched_at,
-        ranked.csr_calendar_fetched_at,
+        ranked.stats_landing_seq,
+        ranked.skill_landing_seq,
+        ranked.assets_landing_seq,
+        ranked.csr_calendar_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from ranked
     inner join rows_to_build

@@ -20,7 +20,7 @@ with_skill as (
 rows_to_build as (
 
     {{ halo_keys_to_build(
-        'with_skill', ['player_xuid', 'match_id'], ['stats_fetched_at', 'skill_fetched_at']
+        'with_skill', ['player_xuid', 'match_id'], ['stats_landing_seq', 'skill_landing_seq']
     ) }}
 
 ),
@@ -112,8 +112,8 @@ final as (
         end as verdict,
         closest_tier.closest_tier,
         closest_tier.closest_tier_distance,
-        to_build.stats_fetched_at,
-        to_build.skill_fetched_at,
+        to_build.stats_landing_seq,
+        to_build.skill_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from to_build
     inner join z_scores

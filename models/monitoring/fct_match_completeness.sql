@@ -1,5 +1,6 @@
 -- A view, so `halo status` sees the current state between builds (where a gap may be
--- 'needs_build'); the statuses are docs/domain/completeness.md's.
+-- 'needs_build'); the statuses are docs/domain/completeness.md's. Built versus landed compares
+-- landing_seq values (docs/incremental.md).
 with
 
 listed as (
@@ -24,7 +25,7 @@ stats as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_stats'
 
@@ -34,7 +35,7 @@ highlight_chunks as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__film_highlight_chunks') }}
 
 ),
@@ -43,7 +44,7 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_skill'
 
@@ -53,8 +54,8 @@ built_match_players as (
 
     select
         match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
+        max(stats_landing_seq) as stats_landing_seq,
+        max(skill_landing_seq) as skill_landing_seq
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -64,7 +65,7 @@ film_decodes as (
 
     select
         match_id,
-        chunk_fetched_at,
+        chunk_landing_seq,
         decode_error
     from {{ ref('fct_film_decodes') }}
 
@@ -97,7 +98,7 @@ csr_inputs as (
     select
         match_players.match_id,
         match_players.xuid as player_xuid,
-        match_players.skill_fetched_at,
+        match_players.skill_landing_seq,
         match_players.skill_result_code,
         match_players.csr_pre is not null or match_players.csr_post is not null as has_recap
     from {{ ref('fct_match_players') }} as match_players
@@ -119,7 +120,7 @@ csr_rows as (
     select
         player_xuid,
         match_id,
-        skill_fetched_at
+        skill_landing_seq
     from {{ ref('fct_player_csr') }}
 
 ),
@@ -149,8 +150,8 @@ derived_rows as (
         'match_players' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
-            when built_match_players.stats_fetched_at = stats.fetched_at
-                and (built_match_players.skill_fetched_at is not distinct from skill.fetched_at)
+            when built_match_players.stats_landing_seq = stats.landing_seq
+                and (built_match_players.skill_landing_seq is not distinct from skill.landing_seq)
                 then 'complete'
             else 'needs_build'
         end as status,
@@ -169,7 +170,7 @@ derived_rows as (
         'film_events' as data_type,
         case
             when highlight_chunks.match_id is null then 'not_applicable'
-            when (film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at)
+            when (film_decodes.chunk_landing_seq is distinct from highlight_chunks.landing_seq)
                 then 'needs_build'
             when film_decodes.decode_error is not null then 'explained'
             else 'complete'
@@ -235,23 +236,23 @@ derived_rows as (
         'csr' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
-            when csr_rows.skill_fetched_at = skill.fetched_at then 'complete'
+            when csr_rows.skill_landing_seq = skill.landing_seq then 'complete'
             when ranked_matches.match_id is null then 'needs_build'
             when not ranked_matches.is_ranked then 'not_applicable'
             when ranked_matches.is_ranked is null then 'explained'
             when skill.match_id is null then 'not_applicable'
-            when (csr_inputs.skill_fetched_at is distinct from skill.fetched_at) then 'needs_build'
+            when (csr_inputs.skill_landing_seq is distinct from skill.landing_seq) then 'needs_build'
             when (csr_inputs.skill_result_code is distinct from 0) or not csr_inputs.has_recap
                 then 'explained'
             else 'needs_build'
         end as status,
         case
             when stats.match_id is null then 'no stats payload yet'
-            when csr_rows.skill_fetched_at = skill.fetched_at or ranked_matches.match_id is null then null
+            when csr_rows.skill_landing_seq = skill.landing_seq or ranked_matches.match_id is null then null
             when not ranked_matches.is_ranked then 'not a ranked match'
             when ranked_matches.is_ranked is null then 'playlist not named: ranked or not is unknown'
             when skill.match_id is null then 'no skill payload yet'
-            when (csr_inputs.skill_fetched_at is distinct from skill.fetched_at) then null
+            when (csr_inputs.skill_landing_seq is distinct from skill.landing_seq) then null
             when (csr_inputs.skill_result_code is distinct from 0)
                 then 'no skill answer for the player (result code '
                     || coalesce(cast(csr_inputs.skill_result_code as varchar), 'none') || ')'

@@ -11,7 +11,7 @@ stats as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from landings
     where endpoint = 'match_stats'
 
@@ -21,7 +21,7 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from landings
     where endpoint = 'match_skill'
 
@@ -31,7 +31,8 @@ named as (
 
     select
         match_id,
-        assets_resolved_count
+        assets_resolved_count,
+        assets_landing_seq
     from {{ ref('int_matches_named') }}
 
 ),
@@ -40,8 +41,9 @@ dim as (
 
     select
         match_id,
-        stats_fetched_at,
-        assets_resolved_count
+        stats_landing_seq,
+        assets_resolved_count,
+        assets_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -50,8 +52,8 @@ fct as (
 
     select
         match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
+        max(stats_landing_seq) as stats_landing_seq,
+        max(skill_landing_seq) as skill_landing_seq
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -65,8 +67,9 @@ from stats
 left join dim on stats.match_id = dim.match_id
 left join named on stats.match_id = named.match_id
 where dim.match_id is null
-    or dim.stats_fetched_at <> stats.fetched_at
+    or dim.stats_landing_seq <> stats.landing_seq
     or dim.assets_resolved_count <> named.assets_resolved_count
+    or dim.assets_landing_seq is distinct from named.assets_landing_seq
 
 union all
 
@@ -78,8 +81,8 @@ from stats
 left join fct on stats.match_id = fct.match_id
 left join skill on stats.match_id = skill.match_id
 where fct.match_id is null
-    or fct.stats_fetched_at <> stats.fetched_at
-    or fct.skill_fetched_at is distinct from skill.fetched_at
+    or fct.stats_landing_seq <> stats.landing_seq
+    or fct.skill_landing_seq is distinct from skill.landing_seq
 
 union all
 
@@ -88,7 +91,7 @@ select
     'fct_medals' as mart,
     'names from an older medal-metadata fetch' as problem
 from {{ ref('fct_medals') }} as medals
-where medals.medal_metadata_fetched_at is distinct from (
-        select max(metadata.fetched_at) from {{ source('halo', 'medal_metadata') }} as metadata
+where medals.medal_metadata_landing_seq is distinct from (
+        select max(metadata.landing_seq) from {{ source('halo', 'medal_metadata') }} as metadata
     )
 group by medals.match_id

@@ -11,7 +11,7 @@ answers as (
 
     select
         skill.match_id,
-        skill.fetched_at,
+        skill.landing_seq,
         regexp_extract(answer_rows.answer ->> 'Id', '^xuid\((\d{16})\)$', 1) as xuid,
         cast(answer_rows.answer ->> 'ResultCode' as integer) as result_code,
         answer_rows.answer -> 'Result' -> 'RankRecap' as recap
@@ -25,7 +25,7 @@ expected as (
     select
         answers.xuid as player_xuid,
         answers.match_id,
-        answers.fetched_at,
+        answers.landing_seq,
         nullif(cast(answers.recap -> 'PreMatchCsr' ->> 'Value' as integer), -1) as pre_csr,
         nullif(cast(answers.recap -> 'PostMatchCsr' ->> 'Value' as integer), -1) as post_csr
     from answers
@@ -47,8 +47,8 @@ mismatches as (
         mart.pre_csr,
         expected.post_csr as expected_post_csr,
         mart.post_csr,
-        expected.fetched_at,
-        mart.skill_fetched_at
+        expected.landing_seq,
+        mart.skill_landing_seq
     from expected
     full outer join {{ ref('fct_player_csr') }} as mart
         on expected.player_xuid = mart.player_xuid
@@ -57,7 +57,7 @@ mismatches as (
         or mart.match_id is null
         or expected.pre_csr is distinct from mart.pre_csr
         or expected.post_csr is distinct from mart.post_csr
-        or expected.fetched_at is distinct from mart.skill_fetched_at
+        or expected.landing_seq is distinct from mart.skill_landing_seq
 
 )
 

@@ -19,7 +19,7 @@ seasons as (
 
 calendar as (
 
-    select max(fetched_at) as csr_calendar_fetched_at from seasons
+    select max(landing_seq) as csr_calendar_landing_seq from seasons
 
 ),
 
@@ -52,7 +52,7 @@ final as (
         matched.csr_season_path,
         matched.csr_season_starts_at,
         matched.csr_season_ends_at,
-        calendar.csr_calendar_fetched_at
+        calendar.csr_calendar_landing_seq
     from matched
     cross join calendar
 

@@ -63,10 +63,10 @@ final as (
         {%- endfor %}
         seasons.csr_season_id,
         seasons.csr_season_path,
-        match_players.stats_fetched_at,
-        match_players.skill_fetched_at,
-        matches.assets_fetched_at,
-        seasons.csr_calendar_fetched_at
+        match_players.stats_landing_seq,
+        match_players.skill_landing_seq,
+        matches.assets_landing_seq,
+        seasons.csr_calendar_landing_seq
     from match_players
     inner join tracked on match_players.xuid = tracked.xuid
     inner join matches on match_players.match_id = matches.match_id

@@ -11,7 +11,8 @@ latest as (
 
     select *
     from source
-    qualify row_number() over (order by fetched_at desc) = 1
+    -- The latest in landing order (docs/incremental.md), not by the clock.
+    qualify row_number() over (order by landing_seq desc) = 1
 
 ),
 
@@ -19,7 +20,8 @@ unpacked as (
 
     select
         json_transform(payload, {{ halo_json_spec(halo_csr_season_calendar_spec()) }}).Seasons as seasons,
-        fetched_at
+        fetched_at,
+        landing_seq
     from latest
 
 ),
@@ -28,6 +30,7 @@ season_rows as (
 
     select
         unpacked.fetched_at,
+        unpacked.landing_seq,
         {{ halo_unnest_with_position('unpacked.seasons', 'season', 'season_index') }}
     from unpacked
 
@@ -42,7 +45,8 @@ final as (
         season.StartDate.ISO8601Date as starts_at,
         season.EndDate.ISO8601Date as ends_at,
         cast(season_index as integer) as season_index,
-        fetched_at
+        fetched_at,
+        landing_seq
     from season_rows
 
 )
