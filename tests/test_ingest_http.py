@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from support.ingest_harness import DEMO_FRIEND, DEMO_MAIN, halo_cli, ingest_once, query, scalar
 
@@ -272,3 +273,14 @@ def test_csr_season_calendar_is_asked_every_run_and_landed_once_per_version(
     latest = query(db, "select payload from landing.csr_season_calendar order by landing_seq desc")
     assert len(latest) == 2
     assert json.loads(latest[0][0])["Seasons"][-1]["CsrSeasonFilePath"] == "Csr/Seasons/CsrSeason11-1.json"
+    # The latest is the last landed (landing_seq), whatever the clock said: with the first calendar
+    # dated a year ahead (a clock that ran fast), the next run still finds the current calendar
+    # unchanged and lands nothing.
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update landing.csr_season_calendar set fetched_at = fetched_at + interval 1 year "
+                    "where landing_seq = (select min(landing_seq) from landing.csr_season_calendar)")
+    finally:
+        con.close()
+    assert ingest_once(server, db).code == 0
+    assert scalar(db, "select count(*) from landing.csr_season_calendar") == 2
