@@ -41,6 +41,7 @@ from fake_halo import payloads as fake_payloads
 from fake_halo.schedule import MatchMeta
 from fake_halo.templates import LIFECYCLE_MATCHMADE
 from fake_halo.wire import dumps
+from ingest.store import landed
 from ingest.store.writer import arrow_rows, insert_arrow
 from ingest.vocabulary import ASSET_KINDS
 
@@ -178,6 +179,10 @@ def land_reference(
             "insert into landing.medal_metadata (payload, fetched_at) values (?, ?)",
             [career.fixtures.medal_metadata.decode(), fetched_at],
         )
+    # The CSR season calendar, as the ingester lands it: when it differs from the latest landed.
+    calendar = dumps(career.calendar_payload()).decode()
+    if calendar != landed.latest_csr_season_calendar(con):
+        con.execute("insert into landing.csr_season_calendar (payload, fetched_at) values (?, ?)", [calendar, fetched_at])
     assets: dict[tuple[str, str, str], str] = {}
     for template_index in sorted({m.template for m in metas}):
         info = career.fixtures.templates[template_index].match_info

@@ -1,10 +1,11 @@
-"""Incremental equals full refresh, for the player marts, over random ingest orders.
+"""Incremental equals full refresh, for the player and competitive marts, over random ingest orders.
 
 Each scenario runs the real ingester against the fake API (demo career) in steps and a real
 `dbt build` after each step, then compares every row of the player marts (sessions, scores, and
-the progress marts: citation evaluations and citations, the friends' impact, streaks;
-bookkeeping column dbt_invocation_id aside) with a `dbt build --full-refresh` of a copy of the
-same DuckDB file. The steps, in a random order with random sizes per seed:
+the progress marts: citation evaluations and citations, the friends' impact, streaks) and of the
+six competitive marts (bookkeeping column dbt_invocation_id aside) with a `dbt build
+--full-refresh` of a copy of the same DuckDB file. The steps, in a random order with random sizes
+per seed:
 
 * partial: a subset of the players, only their newest k matches, skill failing for some matches,
   and no films (they land with the next step: matches gaining their film later);
@@ -13,11 +14,13 @@ same DuckDB file. The steps, in a random order with random sizes per seed:
 * skill: the failing skill payloads land (MMR → rank_perf → that score and every later one);
 * friends: friends declared (by gamertag in any case, by xuid, one unresolvable) between builds;
 * normal (always last): new matches after the newest, with their films; the build must write
-  only their rows (rows carrying the build's invocation id), the sessions they belong to, and
-  the progress rows of the players who played them.
+  only their rows (rows carrying the build's invocation id), the sessions they belong to, the
+  progress rows of the players who played them and, of the competitive marts, only the new
+  matches' rows and the summaries of the players in them.
 
-Builds select the player marts with everything upstream, but run only the player tests (the
-upstream models' own tests are covered by test_dbt_models.py): about 5 s instead of 10 s each.
+Builds select the player and competitive marts with everything upstream, but run only the player
+tests (the upstream models' own tests are covered by test_dbt_models.py, the competitive ones by
+test_dbt_competitive.py): about 5 s instead of 10 s each.
 """
 
 from __future__ import annotations
@@ -67,12 +70,22 @@ TABLES = {
     "fct_session_friend_impact": ("session_id", "xuid"),
     "fct_player_streaks": ("player_xuid", "first_match_id"),
     "fct_player_streak_summary": ("player_xuid", "scope", "playlist_asset_id", "streak_kind"),
+    "fct_player_csr": ("player_xuid", "match_id"),
+    "fct_player_match_expectations": ("player_xuid", "match_id"),
+    "fct_player_csr_seasons": ("player_xuid", "playlist_id", "csr_season_id"),
+    "fct_player_map_modes": ("player_xuid", "scope", "map_asset_id", "mode_label", "playlist_id"),
+    "fct_player_map_mode_rankings": ("player_xuid", "scope", "map_asset_id", "mode_label"),
+    "fct_player_teammates": ("player_xuid", "xuid"),
 }
+PER_MATCH_COMPETITIVE = ("fct_player_csr", "fct_player_match_expectations")
+PER_PLAYER_COMPETITIVE = ("fct_player_csr_seasons", "fct_player_map_modes", "fct_player_map_mode_rankings",
+                          "fct_player_teammates")
 SCHEMAS = {"prep_player_citation_evaluations": "intermediate"}  # the others are marts (main)
 BOOKKEEPING = "dbt_invocation_id"
 SELECT = [
     "--select",
     "+path:models/player,resource_type:model", "+path:models/player,resource_type:seed",
+    "+path:models/competitive,resource_type:model", "+path:models/competitive,resource_type:seed",
     "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]
@@ -174,7 +187,7 @@ def table_rows(db: Path, table: str) -> list[tuple]:
         keys = ", ".join(TABLES[table])
         return con.execute(
             f"select * exclude ({BOOKKEEPING}) from {SCHEMAS.get(table, 'main')}.{table} "
-            f"order by {keys}"
+            f"order by {keys} nulls first"
         ).fetchall()
     finally:
         con.close()
@@ -272,6 +285,14 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, seed: int) -> N
     for table in ("fct_player_streaks", "fct_player_streak_summary"):
         assert written_by(scenario.db, table, last.invocation_id, ("player_xuid",)) == {
             (p,) for p, _ in new_rows}, table
+    # Competitive: the new matches' rows (those that qualify), the summaries of their players only.
+    for table in PER_MATCH_COMPETITIVE:
+        written = written_by(scenario.db, table, last.invocation_id)
+        assert written <= new_rows, table
+    assert written_by(scenario.db, "fct_player_match_expectations", last.invocation_id) == new_rows
+    players = {p for p, _ in new_rows}
+    for table in PER_PLAYER_COMPETITIVE:
+        assert {row[0] for row in written_by(scenario.db, table, last.invocation_id)} == players, table
 
     # Every row equals a full refresh of a copy of the same file.
     copy = tmp_path / "halo_full.duckdb"

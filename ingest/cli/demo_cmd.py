@@ -85,6 +85,7 @@ def run_demo(db_path: Path, out: Console, err: Console, *, build: bool = True) -
         return result.returncode or 1
     _print_headlines(out, db_path)
     _print_progress(out, db_path, spec.players[0].xuid, spec.players[0].gamertag)
+    _print_competitive(out, db_path)
     out.print(f"warehouse: {db_path} (open it read-only, e.g. duckdb -readonly {db_path})")
     _write_report(out, db_path)
     return 0
@@ -165,3 +166,32 @@ def _print_progress(out: Console, db_path: Path, xuid: str, gamertag: str) -> No
         con.close()
     for line in lines:
         out.print(f"{gamertag}: {line}", markup=False)
+
+
+def _print_competitive(out: Console, db_path: Path) -> None:
+    """Three lines over the tracked players: current CSR per playlist, best map, most frequent teammate."""
+    from ..store.competitive import competitive_summaries
+    from ..store.tracking import list_tracked
+    from ..store.warehouse import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        summaries = competitive_summaries(con)
+        names = {p.xuid: p.gamertag or p.xuid for p in list_tracked(con)}
+    finally:
+        con.close()
+    if not summaries:
+        return
+    csr, best, mates = [], [], []
+    for s in summaries:
+        name = names.get(s.player_xuid, s.player_xuid)
+        csr += [f"{name} {current.text()}" for current in s.current]
+        if s.best_map:
+            m = s.best_map
+            best.append(f"{name} {m.label} ({m.wins} of {m.matches} won, Wilson {m.wilson_lower:.2f}-{m.wilson_upper:.2f})")
+        if s.top_teammate:
+            rate = f", {s.top_teammate_win_rate:.0%} won" if s.top_teammate_win_rate is not None else ""
+            mates.append(f"{name} with {s.top_teammate} ({s.top_teammate_matches} matches{rate})")
+    out.print("current CSR: " + ("; ".join(csr) or "no ranked match yet"), markup=False)
+    out.print("best map: " + ("; ".join(best) or "no map with enough matches yet"), markup=False)
+    out.print("most frequent teammate: " + ("; ".join(mates) or "nobody yet"), markup=False)

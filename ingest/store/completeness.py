@@ -26,6 +26,7 @@ DATA_TYPES = {
     "citations": "→ citations evaluated",
     "friend_impact": "→ friends' impact",
     "streak": "→ streaks",
+    "csr": "→ CSR (ranked)",
 }
 
 # Before the first dbt build: the payload rows of fct_match_completeness, straight from the landing

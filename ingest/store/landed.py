@@ -205,6 +205,14 @@ def has_medal_metadata(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+def latest_csr_season_calendar(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The payload text of the latest landed CSR season calendar (in landing order), if any."""
+    row = con.execute(
+        "select payload from landing.csr_season_calendar order by landing_seq desc limit 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def known_profile_xuids(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         """

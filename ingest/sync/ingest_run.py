@@ -124,6 +124,8 @@ class IngestRun:
                 first.append(self._refresh_tracked_profiles())
             if not landed.has_medal_metadata(self.con):
                 first.append(self.fetcher.medal_metadata())
+            # Every run: new seasons are added to the calendar over time (landed only if changed).
+            first.append(self.fetcher.csr_season_calendar(landed.latest_csr_season_calendar(self.con)))
             started = [asyncio.create_task(work) for work in first]
             self._tasks += started  # cancelled on the way out like the workers, should one fail
             await self._until_fatal(asyncio.gather(*started))

@@ -92,6 +92,39 @@ scores as (
 
 ),
 
+-- CSR: a tracked player's ranked matches with a skill payload (docs/domain/competitive.md).
+csr_inputs as (
+
+    select
+        match_players.match_id,
+        match_players.xuid as player_xuid,
+        match_players.skill_landing_seq,
+        match_players.skill_result_code,
+        match_players.csr_pre is not null or match_players.csr_post is not null as has_recap
+    from {{ ref('fct_match_players') }} as match_players
+    where match_players.xuid is not null
+
+),
+
+ranked_matches as (
+
+    select
+        match_id,
+        is_ranked
+    from {{ ref('dim_matches') }}
+
+),
+
+csr_rows as (
+
+    select
+        player_xuid,
+        match_id,
+        skill_landing_seq
+    from {{ ref('fct_player_csr') }}
+
+),
+
 -- Tracked players' progress (docs/domain/player_progress.md): citations evaluated per match,
 -- friends' impact per match with a decoded film, the streaks built from the current matches.
 citation_evaluation_counts as (
@@ -330,6 +363,48 @@ derived_rows as (
     left join built_streak_versions
         on streak_inputs.player_xuid = built_streak_versions.player_xuid
             and streak_inputs.streak_input_fingerprint = built_streak_versions.streak_input_fingerprint
+
+    union all
+
+    select
+        listed.player_xuid,
+        listed.match_id,
+        listed.start_time,
+        'csr' as data_type,
+        case
+            when stats.match_id is null then 'not_applicable'
+            when csr_rows.skill_landing_seq = skill.landing_seq then 'complete'
+            when ranked_matches.match_id is null then 'needs_build'
+            when not ranked_matches.is_ranked then 'not_applicable'
+            when ranked_matches.is_ranked is null then 'explained'
+            when skill.match_id is null then 'not_applicable'
+            when (csr_inputs.skill_landing_seq is distinct from skill.landing_seq) then 'needs_build'
+            when (csr_inputs.skill_result_code is distinct from 0) or not csr_inputs.has_recap
+                then 'explained'
+            else 'needs_build'
+        end as status,
+        case
+            when stats.match_id is null then 'no stats payload yet'
+            when csr_rows.skill_landing_seq = skill.landing_seq or ranked_matches.match_id is null then null
+            when not ranked_matches.is_ranked then 'not a ranked match'
+            when ranked_matches.is_ranked is null then 'playlist not named: ranked or not is unknown'
+            when skill.match_id is null then 'no skill payload yet'
+            when (csr_inputs.skill_landing_seq is distinct from skill.landing_seq) then null
+            when (csr_inputs.skill_result_code is distinct from 0)
+                then 'no skill answer for the player (result code '
+                    || coalesce(cast(csr_inputs.skill_result_code as varchar), 'none') || ')'
+            when not csr_inputs.has_recap then 'skill answer without a CSR recap'
+        end as reason
+    from listed
+    left join stats on listed.match_id = stats.match_id
+    left join skill on listed.match_id = skill.match_id
+    left join ranked_matches on listed.match_id = ranked_matches.match_id
+    left join csr_inputs
+        on listed.match_id = csr_inputs.match_id
+            and listed.player_xuid = csr_inputs.player_xuid
+    left join csr_rows
+        on listed.player_xuid = csr_rows.player_xuid
+            and listed.match_id = csr_rows.match_id
 
 ),
 
