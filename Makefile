@@ -15,13 +15,16 @@ $(STAMP): pyproject.toml setup.py requirements.lock
 
 install: $(STAMP)
 
-## demo: fake API → ingest → dbt build → summary, into warehouse/demo.duckdb (no credentials).
+## demo: fake API → ingest → dbt build → summary, into warehouse/demo.duckdb (no credentials), and
+## the report warehouse/demo-report.html (it prints the path).
 demo: install
 	$(BIN)/halo demo
 
-## test: lint + the whole suite (unit, real HTTP on loopback, real dbt builds), one pytest-xdist
-## worker per core (at most 4); a test file runs whole on one worker (its module fixtures once).
-## The slowest tests are listed at the end, to keep the suite within its 15-minute budget.
+## test: lint + the whole suite (unit, real HTTP on loopback, real dbt builds, the report in a real
+## browser), one pytest-xdist worker per core (at most 4); a test file runs whole on one worker (its
+## module fixtures once). Tests install the Debian tools they need when missing (chromium,
+## faketime: as root, apt-get). The slowest tests are listed at the end, to keep the suite within
+## its 15-minute budget.
 TEST_WORKERS ?= auto
 test: install lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile --durations 25
@@ -36,4 +39,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal
+	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal warehouse/*.html warehouse/export

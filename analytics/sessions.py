@@ -45,6 +45,7 @@ def affected_range(
     friends: pl.DataFrame | None = None,
     *,
     previous_friend_sets: pl.DataFrame | None = None,
+    friend_sets: pl.DataFrame | None = None,
     gap_minutes: float = DEFAULT_GAP_MINUTES,
 ) -> pl.DataFrame:
     """(player_xuid, match_id) rows whose session columns can differ from before the change.
@@ -69,11 +70,17 @@ def affected_range(
     previous teammates were unknown or empty (stats landing late), with unchanged declared friends.
     Always assumed: a match's start_time never changes (it is ``MatchInfo.StartTime``) and matches
     are never removed; otherwise pass every row of the player as changed.
+
+    ``friend_sets``: the current sets when the caller already resolved them (as the dbt model
+    ``fct_player_friend_sets`` holds them); otherwise they are resolved from ``friends``. Given
+    sets need ``previous_friend_sets`` too (the fallback above resolves from ``friends``).
     """
+    if friend_sets is not None and previous_friend_sets is None:
+        raise ValueError("friend_sets needs previous_friend_sets (the sets stored last time)")
     changed_rows = changed.select(
         pl.col(PLAYER).cast(pl.String), pl.col("match_id").cast(pl.String)
     ).unique()
-    after = resolve_friend_sets(matches, friends)
+    after = _current_friend_sets(matches, friends, friend_sets)
     if previous_friend_sets is None:
         remaining = prepare_matches(matches).join(changed_rows, on=[PLAYER, "match_id"], how="anti")
         before = resolve_friend_sets(remaining.rename({"team": "teammate_xuids"}), friends)
@@ -124,11 +131,15 @@ def session_rows_to_write(
     friends: pl.DataFrame | None = None,
     stored: pl.DataFrame | None = None,
     *,
+    friend_sets: pl.DataFrame | None = None,
     gap_minutes: float = DEFAULT_GAP_MINUTES,
 ) -> pl.DataFrame:
     """The rows of the per-match session table (``TABLE_COLUMNS``) that must be (re)written.
 
     ``matches`` and ``friends`` as for ``assign_sessions`` (``end_time`` is carried through);
+    ``friend_sets``, when given, are the players' sets already resolved by
+    ``resolve_friend_sets`` (the dbt model passes the ``fct_player_friend_sets`` mart, the one
+    friend set the sessions and the friends' impact share) and ``friends`` is then unused;
     ``stored`` is the table as the previous run left it (``TABLE_COLUMNS``), or None for a full
     build (every row is returned). Writing the returned rows over ``stored`` by (player_xuid,
     match_id), and deleting stored rows whose match is no longer in ``matches``, gives exactly
@@ -140,7 +151,7 @@ def session_rows_to_write(
     (``affected_range``: all the player's rows when it moved), a row that disappeared (all the
     player's rows, since ``affected_range`` assumes none does) and the gap (everything).
     """
-    friend_sets = resolve_friend_sets(matches, friends)
+    friend_sets = _current_friend_sets(matches, friends, friend_sets)
     table = _session_table(matches, friend_sets, gap_minutes)
     if stored is None:
         return table
@@ -179,6 +190,7 @@ def session_rows_to_write(
         changed,
         friends,
         previous_friend_sets=_stored_friend_sets(stored),
+        friend_sets=friend_sets,
         gap_minutes=gap_minutes,
     )
     candidates = table.join(pl.concat([redo, end_changed]).unique(), on=keys, how="semi")
@@ -186,6 +198,22 @@ def session_rows_to_write(
     return candidates.join(
         stored.select(TABLE_COLUMNS), on=list(TABLE_COLUMNS), how="anti", nulls_equal=True
     )
+
+
+def _current_friend_sets(
+    matches: pl.DataFrame, friends: pl.DataFrame | None, friend_sets: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The players' current friend sets: ``friend_sets`` as given, else resolved from ``friends``.
+
+    Given sets must cover every player of ``matches`` (a player without a row would have no mode).
+    """
+    if friend_sets is None:
+        return resolve_friend_sets(matches, friends)
+    given = friend_sets.select(PLAYER, "friends_mode", "friend_xuids").cast(FRIEND_SET_SCHEMA)
+    uncovered = set(matches[PLAYER].cast(pl.String).to_list()) - set(given[PLAYER].to_list())
+    if uncovered:
+        raise ValueError(f"friend_sets has no row for players {sorted(uncovered)}")
+    return given
 
 
 def _session_table(

@@ -149,3 +149,29 @@ def rows_written(db: Path, invocation_id: str, tables: dict[str, str]) -> dict[s
         }
     finally:
         con.close()
+
+
+def keep_or_temporary_main(
+    name: str, doc: str | None, run: Any, argv: list[str] | None, *, prefix: str
+) -> dict[str, Any]:
+    """The command line of a benchmark that works in a directory: ``--keep DIR`` (work there and
+    keep what it builds) or a temporary one; prints the result and, unless ``--no-save``, writes
+    ``bench/results/<name>.json``."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep what it builds")
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        result = run(args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            result = run(Path(tmp))
+    print(json.dumps(result, indent=2, default=str))
+    if not args.no_save:
+        write_result(name, result)
+    return result
+

@@ -1,14 +1,14 @@
 """``dbt build`` / ``dbt run`` at 1k, 10k and 50k matches (8 tracked players, ~8 humans a match).
 
-Per size, on a copy of a synthetic warehouse (``bench.synth``; cached between runs under
-``$HALO_BENCH_CACHE``, default /tmp/halo-bench-cache, keyed by the generator's sources) holding
-the career minus its newest 50 matches:
+Per size N, on a copy of a synthetic warehouse of N matches (``python -m bench.synth --matches N``,
+films for the newest 2,000; cached between runs under ``$HALO_BENCH_CACHE``, default
+/tmp/halo-bench-cache, keyed by the generator's sources):
 
 1. ``dbt build --full-refresh``  (seeds, every model from scratch, every test)
 2. ``dbt run --full-refresh``    (models only)
-3. land the next 25 matches, ``dbt run``    (incremental run)
-4. land the last 25 matches, ``dbt build --exclude-resource-type unit_test``  (incremental build:
-   what a sync runs, ``halo build``)
+3. 25 newer matches land (``bench.synth --add 25``), ``dbt run``    (incremental run)
+4. 25 more land, ``dbt build --exclude-resource-type unit_test``  (incremental build: what a sync
+   runs, ``halo build``)
 
 Each step: wall time of the whole process (dbt's ~3 s start-up included), peak RSS
 (``/usr/bin/time -v``), and per-node times from ``run_results.json``. One dbt invocation per step.
@@ -35,11 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from bench import synth
 from bench.common import ROOT, machine, measured_dbt, write_result
-from bench.synth import build_landing, land_matches
-from fake_halo import CareerSpec, FakeHaloApi
-from fake_halo.schedule import MatchMeta
-from ingest.store.warehouse import connect
 from ingest.transform.dbt_runner import SYNC_BUILD_ARGS
 
 PLAYERS = 8
@@ -48,8 +47,8 @@ BATCH = 25
 SIZES = (1_000, 10_000, 50_000)
 # A full-size highlight chunk is ~270 KB: 50k matches would land ~11k of them (~3 GB). Films expire
 # on the real service, so a backfilled warehouse holds the recent ones: the newest 2,000 here
-# (all of them up to ~10k matches; see bench/synth.py).
-FILM_LIMIT = 2_000
+# (all of them up to ~10k matches; bench.synth's default).
+FILM_LIMIT = synth.DEFAULT_FILMS
 REPEATS = 3
 # dbt's floor: one invocation that builds a trivial view of this project (a select over one
 # landing table), i.e. start-up, parsing and one node.
@@ -57,8 +56,8 @@ FLOOR_MODEL = "stg_halo__tracked_players"
 CACHE = Path(os.environ.get("HALO_BENCH_CACHE", "/tmp/halo-bench-cache"))
 # The dbt project measured: this checkout, or a patched copy (to measure a proposed change).
 PROJECT = Path(os.environ.get("HALO_BENCH_PROJECT", ROOT))
-GENERATOR_SOURCES = ("bench/synth.py", "ingest/store/registry.py", "ingest/store/schema.py", "fake_halo",
-                     "analytics/film_decode.py")
+GENERATOR_SOURCES = ("bench/synth.py", "bench/synth_landing.py", "bench/career_growth.py",
+                     "ingest/store/registry.py", "ingest/store/schema.py", "fake_halo", "analytics/film_decode.py")
 
 
 def generator_hash() -> str:
@@ -75,35 +74,32 @@ def generator_hash() -> str:
 
 @dataclass
 class Prepared:
-    base: Path
-    api: FakeHaloApi
-    batches: list[list[MatchMeta]]
-    films: set[str]
+    base: Path  # the cached warehouse of N matches (copy it before writing)
+    films: int
     generate_s: float | None  # None: taken from the cache
     load: dict[str, Any] | None
 
 
 def prepare(matches: int) -> Prepared:
-    from bench.synth import film_matches, split_newest
-    from fake_halo import Career
-
-    spec = CareerSpec.scale(PLAYERS, matches, SEED)
-    film_limit = FILM_LIMIT
-    name = f"landing-{PLAYERS}p-{matches}m-s{SEED}-f{film_limit}-{generator_hash()}.duckdb"
+    """The synthetic warehouse of ``matches`` matches (PLAYERS tracked players, seed SEED, films for
+    the newest FILM_LIMIT), from the cache when this generator made it already."""
+    name = f"landing-{PLAYERS}p-{matches}m-s{SEED}-f{FILM_LIMIT}-{generator_hash()}.duckdb"
     base = CACHE / name
-    if base.exists():
-        api = FakeHaloApi(Career(spec))
-        _, batches = split_newest(api.career, (BATCH, BATCH))
-        return Prepared(base, api, batches, film_matches(api.career, film_limit), None, None)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"landing-{PLAYERS}p-{matches}m-*"):
-        stale.unlink()  # an older generator's file: never reused
-    started = time.perf_counter()
-    partial = base.with_suffix(".partial")
-    report, api, batches = build_landing(partial, spec, hold_back=(BATCH, BATCH), film_limit=film_limit)
-    partial.rename(base)
-    return Prepared(base, api, batches, film_matches(api.career, film_limit), time.perf_counter() - started,
-                    report.__dict__)
+    if not base.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        for stale in CACHE.glob(f"landing-{PLAYERS}p-{matches}m-*"):
+            stale.unlink()  # an older generator's file: never reused
+        started = time.perf_counter()
+        partial = base.with_suffix(".partial")
+        report = synth.create(partial, players=PLAYERS, matches=matches, seed=SEED, films=FILM_LIMIT)
+        partial.rename(base)
+        return Prepared(base, report.films_rendered, time.perf_counter() - started, report.__dict__)
+    con = duckdb.connect(str(base), read_only=True)
+    try:
+        [(films,)] = con.execute("select count(*) from landing.film_chunks").fetchall()
+    finally:
+        con.close()
+    return Prepared(base, films, None, None)
 
 
 def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
@@ -147,13 +143,10 @@ def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
     }
 
 
-def land_batch(db: Path, prepared: Prepared, batch: list[MatchMeta]) -> float:
+def land_batch(db: Path) -> float:
+    """``bench.synth --add BATCH``: the next matches of the career, as a sync lands them."""
     started = time.perf_counter()
-    con = connect(db)
-    try:
-        land_matches(con, prepared.api, batch, films=prepared.films, workers=1)
-    finally:
-        con.close()
+    synth.add(db, BATCH, workers=1)
     return time.perf_counter() - started
 
 
@@ -164,8 +157,8 @@ def size_point(matches: int, exclude: list[str], work: Path, steps: tuple[str, .
     select = ["--exclude", *exclude] if exclude else []
     point: dict[str, Any] = {
         "matches": matches,
-        "landed_matches_before_increments": matches - 2 * BATCH,
-        "films": len(prepared.films),
+        "landed_matches_before_increments": matches,
+        "films": prepared.films,
         "generate_s": round(prepared.generate_s, 1) if prepared.generate_s is not None else "cached",
         "load": prepared.load,
         "db_mb_landing": round(prepared.base.stat().st_size / 1e6),
@@ -177,10 +170,10 @@ def size_point(matches: int, exclude: list[str], work: Path, steps: tuple[str, .
     if "full_run" in steps:
         point["full_run"] = dbt(["run", "--full-refresh", *select], db, target)
     if "incremental_run" in steps:
-        point["land_batch_1_s"] = round(land_batch(db, prepared, prepared.batches[0]), 2)
+        point["land_batch_1_s"] = round(land_batch(db), 2)
         point["incremental_run"] = dbt(["run", *select], db, target)
     if "incremental_build" in steps:
-        point["land_batch_2_s"] = round(land_batch(db, prepared, prepared.batches[1]), 2)
+        point["land_batch_2_s"] = round(land_batch(db), 2)
         # What a sync runs (`halo build`, scripts/scheduled_run.sh): unit tests are `make test`'s.
         point["incremental_build"] = dbt(["build", *select, *SYNC_BUILD_ARGS], db, target)
     point["db_mb_after"] = round(db.stat().st_size / 1e6)
@@ -208,7 +201,7 @@ def sync_point(matches: int, work: Path, repeats: int = REPEATS) -> dict[str, An
     shutil.copyfile(prepared.base, built)
     target = work / f"target-sync-{matches}"
     full = dbt(["build", "--full-refresh", *SYNC_BUILD_ARGS], built, target)
-    point: dict[str, Any] = {"matches": matches, "films": len(prepared.films), "full_build": full,
+    point: dict[str, Any] = {"matches": matches, "films": prepared.films, "full_build": full,
                              "floor": [], "sync_build": []}
     if full["returncode"]:
         return point
@@ -216,7 +209,7 @@ def sync_point(matches: int, work: Path, repeats: int = REPEATS) -> dict[str, An
         db = work / f"sync-{matches}.duckdb"
         shutil.copyfile(built, db)
         point["floor"].append(dbt(["run", "--select", FLOOR_MODEL], db, target))
-        land_batch(db, prepared, prepared.batches[0])
+        land_batch(db)
         point["sync_build"].append(dbt(["build", *SYNC_BUILD_ARGS], db, target))
         db.unlink()
     built.unlink()

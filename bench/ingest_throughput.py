@@ -40,6 +40,7 @@ from ingest.sync.ingest_request import IngestRequest, run_ingest
 RATE = 5.0
 PROFILE_RATE = 1.0
 OLD_PIPELINE_MATCHES_PER_S = 0.14  # the legacy backfill: "100 matches 12 min" (its v5 figure)
+SYNC_NEW = 50  # matches a sync scenario finds on top of its warehouse
 
 
 @dataclass
@@ -53,7 +54,8 @@ class Scenario:
     jitter_ms: float = 20.0
     pool_size: int | None = None  # non-tracked humans; None: the scale spec's (small: ~matches/2)
     # A sync of every tracked player (no --player, as the scheduled run does) on a copy of the
-    # dbt benchmark's synthetic warehouse of ``players`` x ``matches``, which lacks the newest 50.
+    # dbt benchmark's synthetic warehouse of ``players`` x ``matches`` (``bench.synth``), the server
+    # serving that career plus its next ``SYNC_NEW`` matches.
     sync: bool = False
 
 
@@ -66,7 +68,8 @@ class FakeServer:
              "--matches", str(scenario.matches), "--seed", str(seed),
              "--latency-ms", str(scenario.latency_ms), "--jitter-ms", str(scenario.jitter_ms),
              "--rate", str(RATE),
-             *(["--pool-size", str(scenario.pool_size)] if scenario.pool_size else [])],
+             *(["--pool-size", str(scenario.pool_size)] if scenario.pool_size else []),
+             *(["--add", str(SYNC_NEW)] if scenario.sync else [])],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None
@@ -120,7 +123,7 @@ def run_scenario(scenario: Scenario, seed: int = 7) -> dict[str, Any]:
                 from bench.dbt_build import prepare
 
                 shutil.copyfile(prepare(scenario.matches).base, db)
-                before = scenario.matches - 50
+                before = scenario.matches
             request = IngestRequest(
                 players=[] if scenario.sync else [p.gamertag for p in spec.players],
                 match_type="all", max_matches=None,

@@ -1,6 +1,6 @@
 """Landing write rate: realistic payloads through ``LandingWriter`` into a fresh DuckDB file.
 
-The rows are the fake API's renderings of a synthetic career (``bench.synth.render_match``), added
+The rows are the fake API's renderings of a synthetic career (``bench.synth_landing.render_match``), added
 in the order the ingester adds them (history items, then per match: stats, skill, film manifest and
 highlight chunk or the film's 404 attempt), with the writer's real batching (50 rows or 2 s, one
 transaction per batch). Measured: payloads/s and MB/s over the whole stream, and the time of each
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import machine, write_result
-from bench.synth import film_matches, newest_first, render_match
+from bench.synth_landing import film_matches, newest_first, render_match
 from fake_halo import Career, CareerSpec, FakeHaloApi
 from ingest.store.registry import LANDING_TABLES
 from ingest.store.schema import ensure_landing_schema
@@ -74,7 +74,7 @@ def stream(matches: int) -> list[tuple[str, tuple[Any, ...]]]:
     calls: list[tuple[str, tuple[Any, ...]]] = []
     metas = newest_first(api.career)
     rendered = [render_match(api, m, films=films, tracked=tracked, fetched_at=now) for m in metas]
-    for rows in rendered:  # listing first, as the ingester does
+    for rows in rendered:  # the history items first (a whole listing), then each match's payloads
         calls += [("history_item", (r[0], r[1], r[2])) for r in rows["match_history"]]
     for rows in rendered:
         calls += [("match_stats", (r[0], r[1])) for r in rows["match_stats"]]

@@ -1,19 +1,19 @@
 """The player marts at scale: a 10,000-match single-player career, full refresh then incremental.
 
-Data: ``CareerSpec.scale(1, 10_000)`` rendered by the fake API's own payload code and landed
-straight into the landing tables (``bench.synth.build_landing``: no HTTP, the ingest side is
-measured by ``bench/ingest_throughput.py``). Films are left out (``film_limit=0``: every film is
-an expired 404, as the ingester would land it), so the build measures our models, not film
-decoding. The newest 25 matches are held back.
+Data: a synthetic warehouse of one player's 10,000 matches (``python -m bench.synth --players 1
+--matches 10000 --films 0``: the fake API's own payloads landed straight into the landing tables,
+no HTTP; the ingest side is measured by ``bench/ingest_throughput.py``). Films are left out (every
+film is an expired 404, as the ingester would land it), so the build measures our models, not film
+decoding. Then 25 newer matches land (``--add 25``).
 
 Measured, each with the process tree's peak RSS and per-model times from run_results.json:
 
 1. ``dbt build -s +fct_performance_scores +fct_sessions --indirect-selection cautious
-   --full-refresh`` on the 9,975 landed
+   --full-refresh`` on the 10,000 landed
    matches (everything upstream is rebuilt too);
-2. the 25 held-back matches landed, then ``dbt build -s ...`` incremental (the normal sync);
+2. 25 newer matches landed, then ``dbt build -s ...`` incremental (the normal sync);
 3. the same build again with nothing new (the no-op cost);
-4. ``compute_performance_scores`` alone on the 10,000 rows read from prep_player_match_inputs
+4. ``compute_performance_scores`` alone on the 10,025 rows read from prep_player_match_inputs
    (best of 3 and cold): the Polars computation without dbt around it.
 
 Run: ``.venv/bin/python -m bench.player_models``; writes ``bench/results/player_models.json``.
@@ -21,23 +21,17 @@ Run: ``.venv/bin/python -m bench.player_models``; writes ``bench/results/player_
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from analytics.performance import compute_performance_scores
-from bench.common import machine, measured_dbt, rows_written, write_result
-from bench.synth import build_landing, land_matches
-from fake_halo import CareerSpec
-from ingest.store.warehouse import connect
+from bench import synth
+from bench.common import keep_or_temporary_main, machine, measured_dbt, rows_written
 
 MATCHES = 10_000
 NEW_MATCHES = 25
@@ -104,20 +98,15 @@ def score_only(db: Path) -> dict[str, Any]:
 
 def run(work: Path) -> dict[str, Any]:
     db = work / "halo.duckdb"
-    spec = CareerSpec.scale(1, MATCHES)
     started = time.perf_counter()
-    report, api, batches = build_landing(db, spec, hold_back=(NEW_MATCHES,), film_limit=0)
+    report = synth.create(db, players=1, matches=MATCHES, films=0)
     landing_s = time.perf_counter() - started
     print(f"landed {report.matches} matches in {landing_s:.1f}s", flush=True)
 
     full = dbt_build(db, work, "full", "--full-refresh")
     print(f"full refresh: {full['wall_s']}s", flush=True)
 
-    con = connect(db)
-    try:
-        land_matches(con, api, batches[0], films=set(), fetched_at=datetime.now(UTC))
-    finally:
-        con.close()
+    synth.add(db, NEW_MATCHES, workers=1)
     incremental = dbt_build(db, work, "incremental")
     print(f"incremental (+{NEW_MATCHES}): {incremental['wall_s']}s", flush=True)
     noop = dbt_build(db, work, "noop")
@@ -141,20 +130,7 @@ def run(work: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keep", type=Path, help="work in this directory and keep the warehouse")
-    parser.add_argument("--no-save", action="store_true")
-    args = parser.parse_args(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        result = run(args.keep)
-    else:
-        with tempfile.TemporaryDirectory(prefix="bench_player_") as tmp:
-            result = run(Path(tmp))
-    print(json.dumps(result, indent=2, default=str))
-    if not args.no_save:
-        write_result("player_models", result)
-    return result
+    return keep_or_temporary_main("player_models", __doc__, run, argv, prefix="bench_player_")
 
 
 if __name__ == "__main__":

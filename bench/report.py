@@ -189,6 +189,20 @@ def performance_score_section() -> str:
     )
 
 
+def report_build_section() -> str:
+    data = read_result("report_build")
+    if not data:
+        return _missing("report_build", ".venv/bin/python -m bench.report_build")
+    demo, scale = data["demo"], data["scale"]
+    runs = (("demo (3 players, 75 matches), first run: Vega runtime bundled", demo["cold"]),
+            ("demo, every later run", demo["warm"]), (f"{scale['matches']:,} matches, 8 tracked players", scale))
+    rows = [[label, r["wall_s"], r.get("report_s", "?"), r["peak_rss_mb"], r["size_mb"]] for label, r in runs]
+    loads = f"load average before: {data.get('load_avg_before')} (demo), {scale.get('load_avg_before')} (10k)"
+    return "\n".join([_machine({**data, "load_avg_before": None}) + " " + loads + ".", "",
+                      _table(["`halo report` on", "wall s (whole process)", "s in the report itself", "peak RSS MB",
+                              "file MB"], rows)])
+
+
 def _dbt_step(matches: int, step: str) -> dict[str, Any] | None:
     data = read_result("dbt_build") or {"points": []}
     for point in data["points"]:
@@ -197,16 +211,23 @@ def _dbt_step(matches: int, step: str) -> dict[str, Any] | None:
     return None
 
 
+# Share of the API limit each standard ingest run must reach (a sync of every tracked player: 90%).
+INGEST_GOALS = {"1 player": 0.95, "2 friends": 0.9}
+
+
 def goals_section() -> str:
     rows: list[list[Any]] = []
     ingest = read_result("ingest_throughput")
     if ingest:
         for r in ingest["runs"]:
-            if r["scenario"] in ("1 player", "2 friends"):
-                ok = r["of_limit"] >= 0.9 and r["throttled_429"] == 0
-                rows.append([f"ingest, {r['scenario']}: ≥ 90% of the API limit, 0 × 429",
-                             f"{r['of_limit']:.0%} ({r['matches_per_s']} of {r['limit_matches_per_s']} "
-                             f"matches/s), {r['throttled_429']} × 429", "yes" if ok else "**no**"])
+            wanted = INGEST_GOALS.get(r["scenario"]) or (0.9 if r.get("sync_on_warehouse_of") else None)
+            if wanted is None:
+                continue
+            ok = r["of_limit"] >= wanted and r["throttled_429"] == 0
+            rows.append([f"ingest, {r['scenario']}: ≥ {wanted:.0%} of the API limit, 0 × 429",
+                         f"{r['of_limit']:.0%} ({r['matches_per_s']} of {r['limit_matches_per_s']} "
+                         f"matches/s), {r['throttled_429']} × 429", "yes" if ok else "**no**"])
+            if not r.get("sync_on_warehouse_of"):
                 rows.append([f"ingest, {r['scenario']}: ≥ 30× the old pipeline (0.14 matches/s)",
                              f"{r['vs_old_pipeline']}×", "yes" if r["vs_old_pipeline"] >= 30 else "**no**"])
     landing = read_result("landing_write")
@@ -231,6 +252,12 @@ def goals_section() -> str:
             if peak is not None:
                 rows.append([f"dbt peak memory ≤ 2 GB at {point['matches']:,} matches", f"{peak} MB",
                              "yes" if peak <= 2048 else "**no**"])
+    report_data = read_result("report_build")
+    if report_data:
+        demo, scale = report_data["demo"]["warm"], report_data["scale"]
+        rows.append(["`halo report`, demo ≤ 3 s", f"{demo['wall_s']} s", "yes" if demo["wall_s"] <= 3 else "**no**"])
+        rows.append(["`halo report`, 10k matches ≤ 10 s and ≤ 5 MB", f"{scale['wall_s']} s, {scale['size_mb']} MB",
+                     "yes" if scale["wall_s"] <= 10 and scale["size_mb"] <= 5 else "**no**"])
     if not rows:
         return "_No results yet: run `make bench`._"
     return _table(["goal", "measured", "met"], rows)
@@ -244,6 +271,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "dbt": dbt_section,
     "film_decode": film_decode_section,
     "performance_score": performance_score_section,
+    "report_build": report_build_section,
 }
 
 

@@ -15,7 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dbt_build, ingest_throughput, landing_write, pacing_precision, report
+from bench import (
+    dbt_build,
+    ingest_throughput,
+    landing_write,
+    pacing_precision,
+    report,
+    report_build,
+)
 from bench.common import PYTHON, ROOT, write_result
 
 
@@ -50,6 +57,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "dbt_build": _ours("dbt_build", dbt_build.run),
     "film_decode": _external("film_decode.py"),
     "performance_score": _external("performance_score.py"),
+    "report_build": _ours("report_build", report_build.measure),
 }
 
 

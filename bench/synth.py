@@ -1,312 +1,255 @@
-"""Synthetic careers straight into a warehouse's landing tables, without HTTP.
+"""A synthetic warehouse in one command: what every benchmark figure is measured on.
 
-The payloads are the fake API's own renderings (``fake_halo``: recorded payloads with new ids,
-times and players), landed in the shapes the ingester lands them:
+    python -m bench.synth --matches N --db PATH [--players P] [--seed S] [--films F|all]
+    python -m bench.synth --db PATH --add M
 
-- ``match_history``: one history item per (tracked player, match), compact JSON as the writer dumps it;
-- ``match_stats`` / ``match_skill`` / ``film_manifests`` / ``ugc_assets``: the server's bytes as text;
-  skill only for matchmade matches, with ``requested_xuids`` = the match's humans in Players[] order;
-- ``film_chunks``: the rewritten highlight chunk (the last, type 3) of each film that is rendered;
-  every other match gets the ingester's terminal 404 on ``film_manifest`` (expired film);
-- ``players``: one profile per human seen; ``medal_metadata``: one fetch; ``tracked_players`` with
-  their declared friends; ``history_crawls``: one complete listing per tracked player.
-
-Deterministic from the ``CareerSpec`` (seed): the same spec lands the same rows, apart from
-``fetched_at`` (the load time, as for the ingester). Rendering is Python (~1.5 ms a match, a
-rewritten film ~60 ms), so it runs in worker processes over chunks of matches while the parent
-bulk-inserts Arrow tables (one transaction per chunk).
-
-``film_limit`` renders only the newest N films: a full-size highlight chunk is ~270 KB, and on the
-real service old films expire, so the older ones land as expired (404, terminal) like there.
+The first creates a landing warehouse holding a synthetic career of N matches (P tracked players
+in circles of up to 4 friends, ~8 humans a match; ``fake_halo.CareerSpec.scale``), landed exactly
+as ``halo ingest`` lands it from the fake API (``bench.synth_landing``), with the highlight chunks
+of the newest F films (default 2,000, as the benchmarks assume: films expire on the real service,
+the older ones land as expired). The second lands the next M matches of the same career, newer than
+everything landed, with their films: what a sync brings (``bench.career_growth``). A warehouse
+remembers its career in ``bench_synth.career`` (outside the landing schema, which holds only what
+the ingester would land), so ``--add`` needs nothing else. The same arguments always land the same rows, apart
+from the landing times.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-import os
+import argparse
+import functools
+import sys
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from bench.career_growth import continue_career
+from bench.synth_landing import RUN_ID, LoadReport, film_matches, land_matches
 from fake_halo import Career, CareerSpec, FakeHaloApi
-from fake_halo import payloads as fake_payloads
-from fake_halo.schedule import MatchMeta
-from fake_halo.templates import LIFECYCLE_MATCHMADE
-from fake_halo.wire import dumps
 from ingest.store.schema import ensure_landing_schema
 from ingest.store.warehouse import connect
-from ingest.store.writer import arrow_rows, insert_arrow
-from ingest.vocabulary import ASSET_KINDS
 
-CHUNK_MATCHES = 1_000
-RUN_ID = "synthetic"
-FILM_404 = (
-    'HTTP 404: {"status":404,"error":"Not Found","message":"no film for match {id} '
-    '(expired or never recorded)"}'
-)
+DEFAULT_PLAYERS = 8
+DEFAULT_SEED = 7
+DEFAULT_FILMS = 2_000  # a full-size highlight chunk is ~270 KB, and old films expire on the service
 
-# The landing tables this generator fills (ugc_assets and players are upserted on their own).
-TABLES: tuple[str, ...] = (
-    "match_history", "match_stats", "match_skill", "film_manifests", "film_chunks", "ugc_assets", "players",
-    "fetch_attempts",
-)
+CAREER_SCHEMA = "bench_synth"
+CAREER_TABLE = f"{CAREER_SCHEMA}.career"
 
 
-@dataclass
-class LoadReport:
+def career_table(con: duckdb.DuckDBPyConnection) -> str:
+    """The record's table, qualified with the database's own name (a file named like the schema
+    would make the bare name ambiguous)."""
+    [(catalog,)] = con.execute("select current_database()").fetchall()
+    return f'"{catalog}".{CAREER_TABLE}'
+
+
+def create_career_table(con: duckdb.DuckDBPyConnection) -> str:
+    [(catalog,)] = con.execute("select current_database()").fetchall()
+    con.execute(f'create schema if not exists "{catalog}".{CAREER_SCHEMA}')
+    table = career_table(con)
+    con.execute(f"""
+        create table if not exists {table} (
+            players integer not null, matches integer not null, seed integer not null,
+            films integer,  -- the newest films landed when created; null: all of them
+            added integer not null,  -- matches of the career's continuation landed since (--add)
+            created_at timestamptz not null
+        )
+    """)
+    return table
+
+
+class SynthError(Exception):
+    """A synthetic warehouse cannot be created or extended as asked (one line for the user)."""
+
+
+@dataclass(frozen=True)
+class CareerRecord:
+    players: int
     matches: int
-    rows: dict[str, int] = field(default_factory=dict)
-    films_rendered: int = 0
-    render_s: float = 0.0  # wall time of the whole load (rendering overlaps inserting)
-    insert_s: float = 0.0  # time the parent spent inserting
-    payload_mb: float = 0.0  # JSON text + chunk bytes landed
+    seed: int
+    films: int | None
+    added: int = 0
+
+    @property
+    def spec(self) -> CareerSpec:
+        return CareerSpec.scale(self.players, self.matches, self.seed)
 
 
-# -- the career ---------------------------------------------------------------------------------
-def newest_first(career: Career) -> list[MatchMeta]:
-    return sorted(career.matches, key=lambda m: (m.start_ms, m.match_id), reverse=True)
+Progress = Callable[[LoadReport], None]
 
 
-def split_newest(career: Career, batches: Sequence[int]) -> tuple[list[MatchMeta], list[list[MatchMeta]]]:
-    """(older matches, [newest batches...]): batch 0 is the oldest of the split-off batches, the
-    last batch holds the newest matches, so landing them in order mimics successive syncs."""
-    ordered = newest_first(career)
-    cut = sum(batches)
-    newest = list(reversed(ordered[:cut]))  # oldest first
-    out, start = [], 0
-    for size in batches:
-        out.append(newest[start:start + size])
-        start += size
-    return ordered[cut:], out
+@functools.lru_cache(maxsize=2)
+def _fake_api(players: int, matches: int, seed: int) -> FakeHaloApi:
+    return FakeHaloApi(Career(CareerSpec.scale(players, matches, seed)))
 
 
-def film_matches(career: Career, film_limit: int | None) -> set[str]:
-    films = [m.match_id for m in newest_first(career) if m.film]
-    return set(films if film_limit is None else films[:film_limit])
+def fake_api(record: CareerRecord) -> FakeHaloApi:
+    """The fake API serving ``record``'s career (generating a 50k career takes seconds: kept per
+    process), without any continuation."""
+    api = _fake_api(record.players, record.matches, record.seed)
+    api.career.reset()
+    return api
 
 
-# -- rendering (runs in worker processes) -------------------------------------------------------
-_API: FakeHaloApi | None = None  # set in the parent before forking; workers inherit it
-_FILMS: set[str] = set()
-_TRACKED: frozenset[int] = frozenset()
+def open_quietly(db: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, without DuckDB's own progress bars (this command prints its progress)."""
+    con = connect(db)
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
-def render_match(
-    api: FakeHaloApi, meta: MatchMeta, *, films: set[str], tracked: frozenset[int], fetched_at: datetime
-) -> dict[str, list[tuple[Any, ...]]]:
-    """The landing rows of one match, per table, in the order the ingester lands them."""
-    career = api.career
-    template = career.template(meta)
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
-    for xuid in meta.humans:
-        if xuid in tracked:
-            item = fake_payloads.history_item(career, meta, xuid)
-            rows["match_history"].append(
-                (str(xuid), meta.match_id, json.dumps(item, separators=(",", ":")), fetched_at)
-            )
-    stats = dumps(fake_payloads.match_stats(career, meta)).decode()
-    rows["match_stats"].append((meta.match_id, stats, fetched_at))
-    if template.lifecycle_mode == LIFECYCLE_MATCHMADE:
-        humans = list(dict.fromkeys(meta.humans))
-        skill = dumps(api.skill.render(meta, humans)).decode()
-        rows["match_skill"].append((meta.match_id, skill, fetched_at, [str(x) for x in humans]))
-    if meta.match_id in films:
-        manifest = api.films.manifest(meta)
-        last = manifest["CustomData"]["Chunks"][-1]
-        rows["film_manifests"].append((meta.match_id, dumps(manifest).decode(), fetched_at))
-        chunk = api.films.chunk(meta, last["Index"])
-        rows["film_chunks"].append(
-            (meta.match_id, last["Index"], last["ChunkType"],
-             manifest["CustomData"]["FilmMajorVersion"], chunk, fetched_at)
-        )
-    else:
-        rows["fetch_attempts"].append(
-            ("film_manifest", meta.match_id, fetched_at, 404, FILM_404.replace("{id}", meta.match_id),
-             1, "not_found", True, RUN_ID)
-        )
-    return rows
+def check_arguments(players: int, matches: int, films: int | None) -> None:
+    if players < 1:
+        raise SynthError(f"--players must be at least 1, got {players}")
+    if matches < players:
+        raise SynthError(f"--matches must be at least --players ({players}), got {matches}")
+    if films is not None and films < 0:
+        raise SynthError(f"--films must be a count >= 0 or 'all', got {films}")
 
 
-def _render_chunk(args: tuple[list[int], datetime]) -> tuple[dict[str, pa.Table], int]:
-    indexes, fetched_at = args
-    api = _API
-    assert api is not None, "render workers need the career (fork start method)"
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
-    for index in indexes:
-        for name, more in render_match(
-            api, api.career.matches[index], films=_FILMS, tracked=_TRACKED, fetched_at=fetched_at
-        ).items():
-            rows[name] += more
-    tables = {name: arrow_rows(name, r) for name, r in rows.items() if name not in ("ugc_assets", "players")}
-    return tables, len(rows["film_chunks"])
-
-
-# -- landing --------------------------------------------------------------------------------------
-def insert_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, *, upsert_key: Sequence[str] = ()) -> int:
-    """Bulk insert an Arrow table; with ``upsert_key``, rows whose key exists are left alone."""
-    if table.num_rows == 0:
-        return 0
-    insert_arrow(con, name, table, f" on conflict ({', '.join(upsert_key)}) do nothing" if upsert_key else "")
-    return table.num_rows
-
-
-def _payload_bytes(table: pa.Table) -> int:
-    total = 0
-    for column in ("payload", "data"):
-        if column in table.column_names:
-            total += pc.sum(pc.binary_length(table.column(column))).as_py() or 0
-    return total
-
-
-def land_reference(
-    con: duckdb.DuckDBPyConnection, api: FakeHaloApi, metas: Sequence[MatchMeta], fetched_at: datetime
-) -> dict[str, int]:
-    """Tracked players, medal metadata, history crawls (once), and the assets and profiles that
-    ``metas`` reference and the warehouse does not hold yet (the ingester fetches each once)."""
-    career = api.career
-    counts: dict[str, int] = {}
-    for player in career.spec.players:
-        con.execute(
-            "insert into landing.tracked_players (xuid, gamertag, added_at, friends) values (?, ?, ?, ?) "
-            "on conflict (xuid) do nothing",
-            [player.xuid, player.gamertag, fetched_at, list(player.friends)],
-        )
-        con.execute(
-            "insert into landing.history_crawls (run_id, player_xuid, match_type, started_at, finished_at, "
-            "complete) values (?, ?, 'all', ?, ?, true) on conflict do nothing",
-            [f"{RUN_ID}-{fetched_at.timestamp():.0f}", player.xuid, fetched_at, fetched_at],
-        )
-    if not con.execute("select count(*) from landing.medal_metadata").fetchall()[0][0]:
-        con.execute(
-            "insert into landing.medal_metadata (payload, fetched_at) values (?, ?)",
-            [career.fixtures.medal_metadata.decode(), fetched_at],
-        )
-    assets: dict[tuple[str, str, str], str] = {}
-    for template_index in sorted({m.template for m in metas}):
-        info = career.fixtures.templates[template_index].match_info
-        for field_name, kind in ASSET_KINDS.items():
-            ref = info.get(field_name)
-            if isinstance(ref, dict) and ref.get("AssetId"):
-                found = api.assets.find(kind, ref["AssetId"], ref["VersionId"])
-                if found is not None:
-                    assets[(kind, ref["AssetId"], ref["VersionId"])] = dumps(api.assets.render(found)).decode()
-    asset_rows = [(k[0], k[1], k[2], text, fetched_at) for k, text in sorted(assets.items())]
-    counts["ugc_assets"] = insert_table(
-        con, "ugc_assets", arrow_rows("ugc_assets", asset_rows), upsert_key=("asset_kind", "asset_id", "version_id")
-    )
-    known = {r[0] for r in con.execute("select xuid from landing.players").fetchall()}
-    humans = sorted({x for m in metas for x in m.humans} - {int(x) for x in known})
-    profile_rows = []
-    for xuid in humans:
-        player = career.player(xuid)
-        if player is not None:
-            user = fake_payloads.user(career, player)
-            profile_rows.append((str(xuid), json.dumps(user, separators=(",", ":")), fetched_at))
-    if profile_rows:
-        counts["players"] = insert_table(con, "players", arrow_rows("players", profile_rows), upsert_key=("xuid",))
-    return counts
-
-
-def land_matches(
-    con: duckdb.DuckDBPyConnection,
-    api: FakeHaloApi,
-    metas: Sequence[MatchMeta],
-    *,
-    films: set[str],
-    fetched_at: datetime | None = None,
-    workers: int | None = None,
+def create(
+    db: Path, *, players: int = DEFAULT_PLAYERS, matches: int, seed: int = DEFAULT_SEED,
+    films: int | None = DEFAULT_FILMS, workers: int | None = None, progress: Progress | None = None,
 ) -> LoadReport:
-    """Render ``metas`` (in worker processes) and land them, one transaction per chunk."""
-    global _API, _FILMS, _TRACKED
-    fetched_at = fetched_at or datetime.now(UTC)
-    started = time.perf_counter()
-    report = LoadReport(matches=len(metas))
-    index_of = {m.match_id: i for i, m in enumerate(api.career.matches)}
-    indexes = [index_of[m.match_id] for m in metas]
-    workers = workers or os.cpu_count() or 1
-    # Several chunks per worker keep both busy to the end (films make some chunks much slower).
-    size = max(50, min(CHUNK_MATCHES, -(-len(indexes) // (workers * 4))))
-    chunks = [(indexes[i:i + size], fetched_at) for i in range(0, len(indexes), size)]
-    _API, _FILMS = api, films
-    _TRACKED = frozenset(int(p.xuid) for p in api.career.spec.players)
-    for name, n in land_reference(con, api, metas, fetched_at).items():
-        report.rows[name] = report.rows.get(name, 0) + n
-    for tables, film_count in _rendered(chunks, workers):
-        began = time.perf_counter()
-        con.execute("begin transaction")
-        try:
-            for name, table in tables.items():
-                report.rows[name] = report.rows.get(name, 0) + insert_table(con, name, table)
-                report.payload_mb += _payload_bytes(table) / 1e6
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        report.insert_s += time.perf_counter() - began
-        report.films_rendered += film_count
-    report.render_s = time.perf_counter() - started
-    return report
-
-
-def _rendered(chunks: list[tuple[list[int], datetime]], workers: int) -> Iterator[tuple[dict[str, pa.Table], int]]:
-    if workers <= 1 or len(chunks) <= 1:
-        yield from map(_render_chunk, chunks)
-        return
-    # fork: the workers inherit the career (rebuilding it per worker would cost seconds).
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(_render_chunk, chunks)
-
-
-def build_landing(
-    db_path: Path,
-    spec: CareerSpec,
-    *,
-    hold_back: Sequence[int] = (),
-    film_limit: int | None = None,
-    workers: int | None = None,
-) -> tuple[LoadReport, FakeHaloApi, list[list[MatchMeta]]]:
-    """A fresh warehouse with ``spec``'s career landed, except the newest ``sum(hold_back)`` matches,
-    which are returned as batches (oldest batch first) for ``land_matches`` later."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
+    """A new landing warehouse at ``db`` (replacing any file there) holding the career of
+    ``matches`` matches; its record is written last, so a killed run leaves no warehouse ``--add``
+    would take for finished."""
+    check_arguments(players, matches, films)
+    record = CareerRecord(players, matches, seed, films)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
-    api = FakeHaloApi(Career(spec))
-    base, batches = split_newest(api.career, hold_back)
-    films = film_matches(api.career, film_limit)
-    con = connect(db_path)
+    api = fake_api(record)
+    con = open_quietly(db)
     try:
         ensure_landing_schema(con)
-        report = land_matches(con, api, base, films=films, workers=workers)
+        report = land_matches(con, api, api.career.matches, films=film_matches(api.career, films),
+                              workers=workers, run_id=RUN_ID, progress=progress)
+        con.execute(f"insert into {create_career_table(con)} values (?, ?, ?, ?, 0, ?)",
+                    [players, matches, seed, films, datetime.now(UTC)])
         con.execute("checkpoint")
     finally:
         con.close()
-    return report, api, batches
+    return report
 
 
-def main() -> None:
-    import argparse
+def read_record(con: duckdb.DuckDBPyConnection, db: Path) -> CareerRecord:
+    try:
+        rows = con.execute(f"select players, matches, seed, films, added from {career_table(con)}").fetchall()
+    except duckdb.CatalogException:
+        rows = []
+    if len(rows) != 1:
+        raise SynthError(f"{db} is not a finished synthetic warehouse (no {CAREER_TABLE} record): "
+                         "create one with --matches N")
+    return CareerRecord(*rows[0])
 
-    parser = argparse.ArgumentParser(description="Land a synthetic career into a fresh warehouse.")
-    parser.add_argument("db", type=Path)
-    parser.add_argument("--players", type=int, default=8)
-    parser.add_argument("--matches", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--film-limit", type=int, default=None)
-    args = parser.parse_args()
-    report, _, _ = build_landing(
-        args.db, CareerSpec.scale(args.players, args.matches, args.seed), film_limit=args.film_limit
+
+def add(db: Path, count: int, *, workers: int | None = None, progress: Progress | None = None) -> LoadReport:
+    """Land the next ``count`` matches of ``db``'s synthetic career (newer than everything landed,
+    with their films), as one sync would."""
+    if count < 1:
+        raise SynthError(f"--add must be at least 1, got {count}")
+    if not db.is_file():
+        raise SynthError(f"no warehouse at {db}: create one with --matches N first")
+    try:
+        con = open_quietly(db)
+    except duckdb.Error as exc:
+        raise SynthError(f"cannot open {db}: {str(exc).splitlines()[0]}") from exc
+    try:
+        record = read_record(con, db)
+        api = fake_api(record)
+        new = continue_career(api.career, record.added + count)[record.added:]
+        ids = [m.match_id for m in new]
+        [(present,)] = con.execute("select count(*) from landing.match_stats where list_contains(?, match_id)",
+                                   [ids]).fetchall()
+        if present:
+            raise SynthError(f"{db} already holds {present} of the {count} matches to add "
+                             "(landed by another tool?): nothing added")
+        report = land_matches(con, api, new, films={m.match_id for m in new if m.film}, workers=workers,
+                              run_id=f"{RUN_ID}-add-{record.added + count}", progress=progress)
+        con.execute(f"update {career_table(con)} set added = ?", [record.added + count])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return report
+
+
+# -- the command ----------------------------------------------------------------------------------
+def _films(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a count or 'all', got {text!r}") from None
+
+
+def _progress_printer(verb: str) -> Progress:
+    started = time.perf_counter()
+
+    def show(report: LoadReport) -> None:
+        elapsed = time.perf_counter() - started
+        print(f"synth: {verb} {report.matches_landed:,} of {report.matches:,} matches "
+              f"({report.films_rendered:,} films) in {elapsed:.0f} s", file=sys.stderr, flush=True)
+
+    return show
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.synth", description=__doc__.split("\n\n")[0],
+        epilog="Create: --matches N --db PATH [--players P] [--seed S] [--films F|all] [--replace]. "
+               "Extend: --db PATH --add M.",
     )
-    print(json.dumps(report.__dict__, indent=2))
+    parser.add_argument("--db", type=Path, required=True, help="the warehouse file")
+    parser.add_argument("--matches", type=int, help="create a warehouse of this many matches")
+    parser.add_argument("--add", type=int, help="land this many newer matches into the warehouse")
+    parser.add_argument("--players", type=int, help=f"tracked players (default {DEFAULT_PLAYERS})")
+    parser.add_argument("--seed", type=int, help=f"the career's seed (default {DEFAULT_SEED})")
+    parser.add_argument("--films", type=_films, default=argparse.SUPPRESS,
+                        help=f"land the newest F films' highlight chunks (default {DEFAULT_FILMS:,}; 'all')")
+    parser.add_argument("--replace", action="store_true", help="replace an existing file at --db")
+    parser.add_argument("--workers", type=int, default=None, help="rendering processes (default: one per CPU)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = parser()
+    args = cli.parse_args(argv)
+    try:
+        if (args.matches is None) == (args.add is None):
+            raise SynthError("give --matches N (a new warehouse) or --add M (newer matches), not both")
+        if args.add is not None:
+            given = [f"--{name}" for name in ("players", "seed") if getattr(args, name) is not None]
+            given += ["--films"] if hasattr(args, "films") else []
+            given += ["--replace"] if args.replace else []
+            if given:
+                raise SynthError(f"{', '.join(given)}: only when creating; --add continues the career "
+                                 f"recorded in {args.db}")
+            report = add(args.db, args.add, workers=args.workers, progress=_progress_printer("added"))
+        else:
+            players = DEFAULT_PLAYERS if args.players is None else args.players
+            films = getattr(args, "films", DEFAULT_FILMS)
+            check_arguments(players, args.matches, films)
+            if args.db.exists() and not args.replace:
+                raise SynthError(f"{args.db} exists: add matches to it with --add M, or pass --replace")
+            print(f"synth: a career of {args.matches:,} matches, {players} players, seed "
+                  f"{DEFAULT_SEED if args.seed is None else args.seed} …", file=sys.stderr, flush=True)
+            report = create(args.db, players=players, matches=args.matches,
+                            seed=DEFAULT_SEED if args.seed is None else args.seed, films=films,
+                            workers=args.workers, progress=_progress_printer("landed"))
+    except SynthError as exc:
+        cli.error(str(exc))
+    rows = ", ".join(f"{n:,} {table}" for table, n in sorted(report.rows.items()) if n)
+    print(f"synth: {args.db}: {report.matches:,} matches landed ({rows}; {report.payload_mb:,.0f} MB of "
+          f"payloads) in {report.render_s:.0f} s", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

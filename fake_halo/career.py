@@ -16,6 +16,7 @@ from datetime import datetime
 from ingest.vocabulary import MatchType, xuid_of_player_id
 
 from .schedule import MINUTE_MS, MatchMeta, build_match, generate, new_match_id
+from .seasons import SeasonCalendar
 from .spec import CareerSpec, PlayerSpec
 from .templates import (
     LIFECYCLE_CUSTOM,
@@ -55,6 +56,13 @@ class Career:
         self._history_cache: dict[tuple[int, str], tuple[int, list[MatchMeta]]] = {}
         self._films: tuple[int, dict[tuple[str, str], MatchMeta]] | None = None
         self._added = 0
+        self.calendar = SeasonCalendar(self.fixtures.csr_season_calendar, spec.start)
+
+    def calendar_payload(self) -> dict:
+        """The CSR season calendar as served: through the season of the latest match."""
+        with self._lock:
+            latest = max((m.start_ms for m in self.matches), default=int(self.spec.start.timestamp() * 1000))
+        return self.calendar.payload(latest)
 
     @property
     def version(self) -> int:

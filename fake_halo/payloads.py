@@ -32,6 +32,9 @@ def match_info(career: Career, meta: MatchMeta) -> dict:
     info = copy.deepcopy(template.match_info)
     info["StartTime"] = format_time(meta.start_ms)
     info["EndTime"] = format_time(meta.start_ms + template.wall_ms)
+    season = career.calendar.season_at(meta.start_ms)
+    if info.get("SeasonId") and season is not None:  # matchmade: the CSR season of the start time
+        info["SeasonId"] = season.path
     return info
 
 

@@ -164,6 +164,10 @@ def medals(api: FakeHaloApi, request: Request, groups: tuple[str, ...]) -> Respo
     return Response(200, api.career.fixtures.medal_metadata)
 
 
+def csr_season_calendar(api: FakeHaloApi, request: Request, groups: tuple[str, ...]) -> Response:
+    return json_response(api.career.calendar_payload())
+
+
 ROUTES: tuple[Route, ...] = (
     Route(
         "settings",
@@ -200,4 +204,10 @@ ROUTES: tuple[Route, ...] = (
         auth=False,
     ),
     Route("gamecms-hacs", r"/hi/Waypoint/file/medals/metadata\.json", "medals", medals),
+    Route(
+        "gamecms-hacs",
+        r"/hi/Progression/file/Csr/Calendars/CsrSeasonCalendar\.json",
+        "csr_calendar",
+        csr_season_calendar,
+    ),
 )

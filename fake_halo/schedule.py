@@ -86,6 +86,18 @@ def circles(players: tuple[PlayerSpec, ...]) -> list[list[PlayerSpec]]:
     return list(groups.values())
 
 
+def choose_template(spec: CareerSpec, party: int, rng: random.Random) -> tuple[str, bool]:
+    """(template, has a film) for a party of ``party`` tracked players, drawn from ``rng``."""
+    custom = party == 1 and rng.random() < spec.custom_share
+    film = rng.random() < spec.film_share
+    if custom:
+        return (CUSTOM_FILM if film else rng.choice(CUSTOM_TEMPLATES)), film
+    if film:
+        return MATCHMADE_FILM, True
+    weights = TEAM_WEIGHTS if party > 1 else SOLO_WEIGHTS
+    return rng.choices(list(weights), weights=list(weights.values()))[0], False
+
+
 class Planner:
     """Draws a whole career; one instance per generation."""
 
@@ -120,15 +132,7 @@ class Planner:
 
     # -- one match -------------------------------------------------------------------------------
     def choose_template(self, party: int) -> tuple[str, bool]:
-        rng, spec = self.rng, self.spec
-        custom = party == 1 and rng.random() < spec.custom_share
-        film = rng.random() < spec.film_share
-        if custom:
-            return (CUSTOM_FILM if film else rng.choice(CUSTOM_TEMPLATES)), film
-        if film:
-            return MATCHMADE_FILM, True
-        weights = TEAM_WEIGHTS if party > 1 else SOLO_WEIGHTS
-        return rng.choices(list(weights), weights=list(weights.values()))[0], False
+        return choose_template(self.spec, party, self.rng)
 
     def make_match(
         self,

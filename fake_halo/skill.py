@@ -2,7 +2,10 @@
 
 Consistency rules: every player of a match sees the same ``TeamMmrs``; ``StatPerformances.*.Count``
 is the player's real kills/deaths in the stats payload; a tracked player's CSR moves from match to
-match (the ``PostMatchCsr`` of one ranked match is the ``PreMatchCsr`` of the next).
+match (the ``PostMatchCsr`` of one ranked match is the ``PreMatchCsr`` of the next), and their first
+``PLACEMENT_MATCHES`` ranked matches of a new CSR season (seasons.py) are placement matches: CSR -1
+with ``MeasurementMatchesRemaining`` counting down, the last one's ``PostMatchCsr`` the CSR the walk
+resumes with.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+from dataclasses import dataclass
 
 from ingest.vocabulary import player_id
 
@@ -18,21 +22,41 @@ from .schedule import MatchMeta
 
 TIERS = ("Bronze", "Silver", "Gold", "Platinum", "Diamond", "Onyx")
 UNRANKED = -1
+PLACEMENT_MATCHES = 3
 
 
-def csr_container(value: int) -> dict:
-    """A CSR container: 300-wide tiers, 50-wide sub-tiers, Onyx from 1500."""
+@dataclass(frozen=True)
+class CsrStep:
+    """A tracked player's CSR before and after one ranked match (placement: -1 with a countdown)."""
+
+    pre: int
+    post: int
+    pre_remaining: int = 0
+    post_remaining: int = 0
+
+    def recap(self) -> dict:
+        if not (self.pre_remaining or self.post_remaining):
+            return {"PreMatchCsr": csr_container(self.pre), "PostMatchCsr": csr_container(self.post)}
+        return {
+            "PreMatchCsr": csr_container(self.pre, self.pre_remaining, PLACEMENT_MATCHES),
+            "PostMatchCsr": csr_container(self.post, self.post_remaining, PLACEMENT_MATCHES),
+        }
+
+
+def csr_container(value: int, remaining: int | None = None, initial: int = 10) -> dict:
+    """A CSR container: 300-wide tiers, 50-wide sub-tiers, Onyx from 1500. Unranked (-1) counts
+    ``remaining`` measurement matches (default: all of them, as outside a ranked playlist)."""
     if value < 0:
         return {
             "Value": UNRANKED,
-            "MeasurementMatchesRemaining": 10,
+            "MeasurementMatchesRemaining": initial if remaining is None else remaining,
             "Tier": "",
             "TierStart": 0,
             "SubTier": 0,
             "NextTier": "",
             "NextTierStart": 0,
             "NextSubTier": 0,
-            "InitialMeasurementMatches": 10,
+            "InitialMeasurementMatches": initial,
         }
     if value >= 1500:
         tier, sub, start = "Onyx", 0, 1500
@@ -53,7 +77,7 @@ def csr_container(value: int) -> dict:
         "NextTier": next_tier,
         "NextTierStart": next_start,
         "NextSubTier": next_sub,
-        "InitialMeasurementMatches": 10,
+        "InitialMeasurementMatches": initial,
     }
 
 
@@ -73,10 +97,10 @@ class SkillRenderer:
             for tier, v in recorded["TierCounterfactuals"].items()
         }
         self._lock = threading.Lock()
-        self._books: dict[int, tuple[int, dict[str, tuple[int, int]]]] = {}
+        self._books: dict[int, tuple[int, dict[str, CsrStep]]] = {}
 
-    def csr(self, meta: MatchMeta, xuid: int) -> tuple[int, int]:
-        """(pre, post) CSR of a player in a ranked match."""
+    def csr(self, meta: MatchMeta, xuid: int) -> CsrStep:
+        """A player's CSR before and after a ranked match."""
         player = self.career.player(xuid)
         slot = self.career.slot(meta, xuid)
         if player is None or slot is None:
@@ -85,9 +109,9 @@ class SkillRenderer:
             return self._book(xuid)[meta.match_id]
         base = random.Random(f"{self.career.spec.seed}:csr:{xuid}").randint(900, 1700)
         pre = max(0, base + random.Random(f"{meta.seed}:pre:{xuid}").randint(-40, 40))
-        return pre, max(0, pre + _csr_delta(meta, xuid, slot.outcome))
+        return CsrStep(pre, max(0, pre + _csr_delta(meta, xuid, slot.outcome)))
 
-    def _book(self, xuid: int) -> dict[str, tuple[int, int]]:
+    def _book(self, xuid: int) -> dict[str, CsrStep]:
         """A tracked player's CSR walk over their ranked matches (rebuilt after a change)."""
         with self._lock:
             version = self.career.version  # read before the history: a race only rebuilds again
@@ -96,15 +120,26 @@ class SkillRenderer:
             if cached is not None and cached[0] == version:
                 return cached[1]
             value = random.Random(f"{self.career.spec.seed}:csr:{xuid}").randint(1100, 1550)
-            book: dict[str, tuple[int, int]] = {}
+            book: dict[str, CsrStep] = {}
+            season, remaining = None, 0
             for meta in reversed(history):  # oldest first
                 if not self.career.template(meta).ranked:
                     continue
                 slot = self.career.slot(meta, xuid)
                 if slot is None:
                     raise RuntimeError(f"history of {xuid} lists {meta.match_id} without them")
+                match_season = self.career.calendar.season_at(meta.start_ms)
+                if season is not None and match_season != season:
+                    remaining = PLACEMENT_MATCHES  # a new season: placements first
+                season = match_season
                 post = max(0, value + _csr_delta(meta, xuid, slot.outcome))
-                book[meta.match_id] = (value, post)
+                if remaining:
+                    book[meta.match_id] = CsrStep(
+                        UNRANKED, post if remaining == 1 else UNRANKED, remaining, remaining - 1
+                    )
+                    remaining -= 1
+                else:
+                    book[meta.match_id] = CsrStep(value, post)
                 value = post
             self._books[xuid] = (version, book)
             return book
@@ -125,7 +160,7 @@ class SkillRenderer:
             if slot is None:
                 values.append({"Id": player_id(xuid), "ResultCode": 1, "Result": None})
                 continue
-            pre, post = self.csr(meta, xuid) if ranked else (UNRANKED, UNRANKED)
+            step = self.csr(meta, xuid) if ranked else CsrStep(UNRANKED, UNRANKED)
             rng = random.Random(f"{meta.seed}:perf:{xuid}")
             exp_kills = max(0.5, slot.kills * rng.uniform(0.75, 1.25) + rng.gauss(0.0, 1.5))
             exp_deaths = max(0.5, slot.deaths * rng.uniform(0.75, 1.25) + rng.gauss(0.0, 1.5))
@@ -135,10 +170,7 @@ class SkillRenderer:
                     "ResultCode": 0,
                     "Result": {
                         "TeamMmr": mmrs[str(slot.team_id)],
-                        "RankRecap": {
-                            "PreMatchCsr": csr_container(pre),
-                            "PostMatchCsr": csr_container(post),
-                        },
+                        "RankRecap": step.recap(),
                         "StatPerformances": {
                             "Kills": _performance(slot.kills, exp_kills, rng),
                             "Deaths": _performance(slot.deaths, exp_deaths, rng),

@@ -193,6 +193,7 @@ class Fixtures:
     medal_metadata: bytes
     match_count: dict
     skill: dict
+    csr_season_calendar: dict
 
     def template(self, name: str) -> MatchTemplate:
         for template in self.templates:
@@ -232,4 +233,5 @@ def load_fixtures(root: Path = DATA_DIR) -> Fixtures:
         medal_metadata=(root / "responses/get_medal_metadata.json").read_bytes(),
         match_count=read_json("responses/get_match_count.json"),
         skill=read_json("responses/get_match_skill.json"),
+        csr_season_calendar=read_json("responses/get_csr_season_calendar.json"),
     )

@@ -56,3 +56,34 @@
     unnest({{ list_expr }}) as {{ item }},
         generate_subscripts({{ list_expr }}, 1) as {{ position }}
 {%- endmacro %}
+
+
+{#- Summaries rewritten whole per group: the groups to (re)write, with their input_fingerprint. -#}
+{% macro halo_groups_to_build(rows, group_columns) -%}
+    select
+        {%- for column in group_columns %}
+        fingerprinted.{{ column }},
+        {%- endfor %}
+        fingerprinted.input_fingerprint
+    from (
+        select
+            {%- for column in group_columns %}
+            {{ column }},
+            {%- endfor %}
+            md5(string_agg(
+                cast(to_json(group_rows) as varchar), '|' order by cast(to_json(group_rows) as varchar)
+            )) as input_fingerprint
+        from {{ rows }} as group_rows
+        group by {{ group_columns | join(', ') }}
+    ) as fingerprinted
+    {%- if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as built
+        where {% for column in group_columns -%}
+            built.{{ column }} = fingerprinted.{{ column }}
+            and {% endfor -%}
+            built.input_fingerprint = fingerprinted.input_fingerprint
+    )
+    {%- endif %}
+{%- endmacro %}

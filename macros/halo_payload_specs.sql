@@ -379,6 +379,13 @@
 {% endmacro %}
 
 
+{#- gamecms Csr/Calendars/CsrSeasonCalendar.json (PascalCase). -#}
+{% macro halo_csr_season_calendar_spec() %}
+    {% set date = {"ISO8601Date": "TIMESTAMPTZ"} %}
+    {{ return({"Seasons": [{"CsrSeasonFilePath": "VARCHAR", "StartDate": date, "EndDate": date}]}) }}
+{% endmacro %}
+
+
 {#- A profile user object (lowercase keys). -#}
 {% macro halo_profile_spec() %}
     {{ return({"xuid": "VARCHAR", "gamertag": "VARCHAR"}) }}

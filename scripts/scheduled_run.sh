@@ -1,5 +1,6 @@
 #!/bin/sh
-# One unattended run: restore the warehouse, `halo ingest`, then `dbt build`; keep the results.
+# One unattended run: restore the warehouse, `halo ingest`, `dbt build`, then `halo report`; keep
+# the results.
 #
 # Secrets come only from the environment (never arguments, never files in the repository):
 #   HALO_REFRESH_TOKEN + HALO_AZURE_CLIENT_ID + HALO_AZURE_CLIENT_SECRET (+ HALO_AZURE_REDIRECT_URI)
@@ -18,9 +19,12 @@
 #                       those this build rebuilt): weekly (default: the run on HALO_FULL_AUDIT_DAY),
 #                       always, or never
 #   HALO_FULL_AUDIT_DAY the weekly audit's day, 1 (Monday) to 7 (Sunday, the default), in UTC
-# Outputs in HALO_OUTPUT_DIR: halo.duckdb, run_results.json (+ target/ and logs/ of dbt).
-# Exit status: 0 when both steps succeeded; otherwise the first failure's status. dbt still runs
-# after a failed ingest (what landed is kept and worth building) unless nothing was ever landed.
+# Outputs in HALO_OUTPUT_DIR: halo.duckdb, run_results.json (+ target/ and logs/ of dbt), and
+# report.html (the `halo report` of every tracked player: one self-contained page).
+# Exit status: 0 when every step succeeded; otherwise the first failure's status. dbt still runs
+# after a failed ingest (what landed is kept and worth building) unless nothing was ever landed;
+# the report is written whenever there is a warehouse (a section whose marts failed to build says
+# it is not available).
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -111,10 +115,19 @@ else
     say "no warehouse at $DB: nothing to build"
 fi
 
-if [ "$ingest_status" -ne 0 ]; then
-    exit "$ingest_status"
+# -- 4. report -------------------------------------------------------------------------------------
+report_status=0
+if [ -f "$DB" ]; then
+    say "report"
+    "$BIN/halo" report --db "$DB" --out "$OUT_DIR/report.html" || report_status=$?
+    if [ "$report_status" -ne 0 ]; then
+        say "report failed (exit $report_status)"
+    fi
 fi
-if [ "$dbt_status" -ne 0 ]; then
-    exit "$dbt_status"
-fi
-say "done: warehouse $DB, dbt results $OUT_DIR/run_results.json"
+
+for status in "$ingest_status" "$dbt_status" "$report_status"; do
+    if [ "$status" -ne 0 ]; then
+        exit "$status"
+    fi
+done
+say "done: warehouse $DB, dbt results $OUT_DIR/run_results.json, report $OUT_DIR/report.html"

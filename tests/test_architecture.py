@@ -27,6 +27,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "ingest.api": ("ingest.api", "ingest.errors", "ingest.vocabulary", "ingest"),
     "ingest.store": ("ingest.store", "ingest.errors", "ingest.vocabulary", "ingest.player_input", "analytics"),
     "ingest.transform": ("ingest.transform", "ingest.errors", "ingest"),
+    "ingest.report": ("ingest.report", "ingest.store", "ingest.errors", "ingest.vocabulary", "ingest.player_input"),
+    "ingest.export": ("ingest.export", "ingest.store", "ingest.errors"),
     "ingest.sync": ("ingest.sync", "ingest.api", "ingest.store", "ingest.errors", "ingest.vocabulary",
                     "ingest.player_input", "analytics"),
     "ingest.cli": ("ingest", "analytics", "fake_halo"),

@@ -20,10 +20,13 @@ from test_auth_support import (
     one_line_error,
 )
 
-from fake_halo import CareerSpec
+from fake_halo import CareerSpec, FaultConfig, FaultRule
+from fake_halo.auth_routes import ROUTES as AUTH_ROUTES
 from ingest.api.auth.store import AuthStore, utc_now
 
 DEMO_PLAYERS = [p.gamertag for p in CareerSpec.demo().players]
+REFUSAL_DELAY_S = 2.0
+AUTH_ENDPOINTS = {endpoint for _, _, endpoint, _, _ in AUTH_ROUTES}  # the sign-in chain's, not the API's
 
 
 @pytest.fixture
@@ -127,8 +130,20 @@ def test_a_renewal_refused_mid_run_stops_with_one_line_and_keeps_what_landed(wor
     world.service.expire_next_spartan_after(100)  # the token login caches lasts 100 requests
     world.login()
     world.service.revoke_refresh_tokens()  # ...and the refresh token is revoked meanwhile
+    # The refusal takes a while to come: every worker meets the dead token (401) and waits behind
+    # the one renewal, which is then refused. The run must end, not wait for ever.
+    world.server.set_faults(FaultConfig(rules=(FaultRule("slow", endpoint="oauth_token", delay_s=REFUSAL_DELAY_S),)))
     run = world.ingest("Demo Spartan")
     line = one_line_error(run)
     assert run.code == 3 and "refresh token was refused" in line and "halo auth login" in line
     assert world.server.count(endpoint="oauth_token") == 2  # login, then the refused renewal
     assert landed(world.db, "select count(*) from landing.match_history") > 0  # kept
+    # Many were waiting: requests that met the dead token before the refusal came.
+    [renewal] = [r for r in world.server.requests if r.endpoint == "oauth_token"][-1:]
+    refused_at = renewal.time + REFUSAL_DELAY_S
+    waiting = [r for r in world.server.requests if r.status == 401 and r.time < refused_at]
+    assert len(waiting) >= 8
+    # After the refusal a stopped run starts nothing new: at most what each of its tasks (16 match
+    # workers, 2 asset workers, the profile worker, the listing, the medal metadata) had under way.
+    after = [r for r in world.server.requests if r.time > refused_at and r.endpoint not in AUTH_ENDPOINTS]
+    assert len(after) <= 16 + 2 + 1 + 1 + 1

@@ -174,9 +174,10 @@ def test_history_items_agree_with_stats(demo: Career) -> None:
 
 def test_skill_counts_mmrs_and_csr_progression(demo: Career) -> None:
     skill = SkillRenderer(demo)
+    seasons = set()
     for player in demo.tracked:
         xuid = int(player.xuid)
-        previous_post = None
+        previous_post, previous_season, placements = None, None, 0
         for meta in chronological(demo, xuid):
             if demo.template(meta).is_custom:
                 continue
@@ -192,9 +193,21 @@ def test_skill_counts_mmrs_and_csr_progression(demo: Career) -> None:
             if not demo.template(meta).ranked:
                 continue
             recap = result["RankRecap"]
-            if previous_post is not None:
-                assert recap["PreMatchCsr"]["Value"] == previous_post
-            previous_post = recap["PostMatchCsr"]["Value"]
+            pre, post = recap["PreMatchCsr"], recap["PostMatchCsr"]
+            season = stats["MatchInfo"]["SeasonId"]
+            if previous_season is not None and season != previous_season:
+                placements = 3  # a new CSR season starts with three placement matches
+            if placements:
+                assert pre["Value"] == -1 and pre["Tier"] == "" and pre["MeasurementMatchesRemaining"] == placements
+                assert post["MeasurementMatchesRemaining"] == placements - 1
+                assert (post["Value"] == -1) == (placements > 1)
+                placements -= 1
+            elif previous_post is not None:
+                assert pre["Value"] == previous_post and pre["MeasurementMatchesRemaining"] == 0
+            previous_post, previous_season = post["Value"], season
+            seasons.add(season)
+    # The demo plays across one CSR season boundary, so its placements are exercised.
+    assert seasons == {"Csr/Seasons/CsrSeason9-1.json", "Csr/Seasons/CsrSeason10-1.json"}
 
 
 def test_add_match_goes_on_top_and_reset_removes_it() -> None:

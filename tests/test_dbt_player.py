@@ -50,8 +50,7 @@ PLAYER_UNIT_TESTS = ("fct_sessions_aggregates", "prep_player_declared_friends_re
 # own tests belong to test_dbt_models.py (and halve the build time).
 SELECT = [
     "--select",
-    "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
-    "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
+    "+path:models/player,resource_type:model", "+path:models/player,resource_type:seed",
     "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]

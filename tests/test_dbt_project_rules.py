@@ -35,6 +35,8 @@ FOLDER_ORDER = (
     "film",
     "player/prep",
     "player",
+    "competitive/prep",
+    "competitive",
     "monitoring",
 )
 # folder -> (name pattern, schema)
@@ -47,6 +49,8 @@ FOLDER_KIND = {
     "film": (r"fct_[a-z0-9_]+", "main"),
     "player/prep": (r"prep_player_[a-z0-9_]+", "intermediate"),
     "player": (r"fct_[a-z0-9_]+", "main"),
+    "competitive/prep": (r"prep_competitive_[a-z0-9_]+", "intermediate"),
+    "competitive": (r"fct_[a-z0-9_]+", "main"),
     "monitoring": (r"fct_[a-z0-9_]+", "main"),
 }
 OUTSIDE_DOCUMENTS = re.compile(r"§|levelup_domain|halo_api\.md|backfill_review|dbt_duckdb_notes|\.\./shared|shared/reference")

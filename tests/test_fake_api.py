@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +28,7 @@ from fake_halo import (
     RunningServer,
     running,
 )
+from fake_halo.recorded import response
 
 TOKEN = "demo-spartan-token"
 AUTH = {"x-343-authorization-spartan": TOKEN}
@@ -247,6 +250,30 @@ def test_assets_of_a_ranked_match(server: RunningServer, client: httpx.Client) -
 def test_medal_metadata(client: httpx.Client) -> None:
     medals = client.get("/gamecms-hacs/hi/Waypoint/file/medals/metadata.json").json()
     assert len(medals["medals"]) == 151
+
+
+def test_csr_season_calendar_extends_the_recording_and_dates_every_match(
+    server: RunningServer, client: httpx.Client
+) -> None:
+    served = client.get("/gamecms-hacs/hi/Progression/file/Csr/Calendars/CsrSeasonCalendar.json").json()
+    recorded = json.loads(response("get_csr_season_calendar.json").read_text())
+    seasons = served["Seasons"]
+    assert seasons[: len(recorded["Seasons"])] == recorded["Seasons"]  # the recording as recorded
+    bounds = [
+        (s["CsrSeasonFilePath"], datetime.fromisoformat(s["StartDate"]["ISO8601Date"]),
+         datetime.fromisoformat(s["EndDate"]["ISO8601Date"]))
+        for s in seasons
+    ]
+    assert all(a[2] == b[1] for a, b in zip(bounds, bounds[1:], strict=False))  # contiguous
+    assert bounds[-1][0] == "Csr/Seasons/CsrSeason10-1.json"
+    # Every matchmade match's SeasonId is the season whose [start, end) holds its start time.
+    for meta in server.api.career.matches:
+        info = client.get(f"/halostats/hi/matches/{meta.match_id}/stats").json()["MatchInfo"]
+        if info.get("SeasonId") is None:
+            continue  # a custom game
+        start = datetime.fromisoformat(info["StartTime"])
+        (holding,) = [path for path, begin, end in bounds if begin <= start < end]
+        assert info["SeasonId"] == holding
 
 
 # -- films -----------------------------------------------------------------------------------------

@@ -1,21 +1,26 @@
-"""Incremental equals full refresh, for the player marts, over random ingest orders.
+"""Incremental equals full refresh, for the player and competitive marts, over random ingest orders.
 
 Each scenario runs the real ingester against the fake API (demo career) in steps and a real
-`dbt build` after each step, then compares every row of fct_player_match_sessions, fct_sessions
-and fct_performance_scores (bookkeeping column dbt_invocation_id aside) with a
-`dbt build --full-refresh` of a copy of the same DuckDB file. The steps, in a random order with
-random sizes per seed:
+`dbt build` after each step, then compares every row of the player marts (sessions, scores, and
+the progress marts: citation evaluations and citations, the friends' impact, streaks) and of the
+six competitive marts (bookkeeping column dbt_invocation_id aside) with a `dbt build
+--full-refresh` of a copy of the same DuckDB file. The steps, in a random order with random sizes
+per seed:
 
-* partial: a subset of the players, only their newest k matches, skill failing for some matches;
+* partial: a subset of the players, only their newest k matches, skill failing for some matches,
+  and no films (they land with the next step: matches gaining their film later);
 * late: an "ancient" match that becomes the first of main's first session (its session id
   changes, every later score changes) and a match slipped between two old ones, then everything;
 * skill: the failing skill payloads land (MMR → rank_perf → that score and every later one);
 * friends: friends declared (by gamertag in any case, by xuid, one unresolvable) between builds;
-* normal (always last): new matches after the newest; the build must write only their rows
-  (rows carrying the build's invocation id) and the sessions they belong to.
+* normal (always last): new matches after the newest, with their films; the build must write
+  only their rows (rows carrying the build's invocation id), the sessions they belong to, the
+  progress rows of the players who played them and, of the competitive marts, only the new
+  matches' rows and the summaries of the players in them.
 
-Builds select the player marts with everything upstream, but run only the player tests (the
-upstream models' own tests are covered by test_dbt_models.py): about 5 s instead of 10 s each.
+Builds select the player and competitive marts with everything upstream, but run only the player
+tests (the upstream models' own tests are covered by test_dbt_models.py, the competitive ones by
+test_dbt_competitive.py): about 5 s instead of 10 s each.
 """
 
 from __future__ import annotations
@@ -58,12 +63,29 @@ TABLES = {
     "fct_player_match_sessions": ("player_xuid", "match_id"),
     "fct_performance_scores": ("player_xuid", "match_id"),
     "fct_sessions": ("session_id",),
+    "prep_player_citation_evaluations": ("player_xuid", "match_id", "citation_id"),
+    "fct_match_citations": ("player_xuid", "match_id", "citation_id"),
+    "fct_player_citations": ("player_xuid", "citation_id"),
+    "fct_match_friend_impact": ("player_xuid", "match_id", "xuid"),
+    "fct_session_friend_impact": ("session_id", "xuid"),
+    "fct_player_streaks": ("player_xuid", "first_match_id"),
+    "fct_player_streak_summary": ("player_xuid", "scope", "playlist_asset_id", "streak_kind"),
+    "fct_player_csr": ("player_xuid", "match_id"),
+    "fct_player_match_expectations": ("player_xuid", "match_id"),
+    "fct_player_csr_seasons": ("player_xuid", "playlist_id", "csr_season_id"),
+    "fct_player_map_modes": ("player_xuid", "scope", "map_asset_id", "mode_label", "playlist_id"),
+    "fct_player_map_mode_rankings": ("player_xuid", "scope", "map_asset_id", "mode_label"),
+    "fct_player_teammates": ("player_xuid", "xuid"),
 }
+PER_MATCH_COMPETITIVE = ("fct_player_csr", "fct_player_match_expectations")
+PER_PLAYER_COMPETITIVE = ("fct_player_csr_seasons", "fct_player_map_modes", "fct_player_map_mode_rankings",
+                          "fct_player_teammates")
+SCHEMAS = {"prep_player_citation_evaluations": "intermediate"}  # the others are marts (main)
 BOOKKEEPING = "dbt_invocation_id"
 SELECT = [
     "--select",
-    "+fct_sessions,resource_type:model", "+fct_performance_scores,resource_type:model",
-    "+fct_sessions,resource_type:seed", "+fct_performance_scores,resource_type:seed",
+    "+path:models/player,resource_type:model", "+path:models/player,resource_type:seed",
+    "+path:models/competitive,resource_type:model", "+path:models/competitive,resource_type:seed",
     "path:models/player", "path:tests/dbt/assert_player_*",
     "--indirect-selection", "empty",
 ]
@@ -85,8 +107,8 @@ class Scenario:
         self.subset = [MAIN, *rng.sample([NIMBUS, QUILL], rng.randint(0, 2))]
 
     # -- steps -------------------------------------------------------------------------------
-    def ingest(self, players: list[str], max_matches: int | None) -> None:
-        outcome = ingest_once(self.server, self.db, players, max_matches=max_matches)
+    def ingest(self, players: list[str], max_matches: int | None, *, film: bool = True) -> None:
+        outcome = ingest_once(self.server, self.db, players, max_matches=max_matches, film=film)
         # A skill payload failing on purpose makes the run report failures (non-zero exit);
         # anything else failing is a broken scenario.
         assert outcome.code in (0, 1), outcome.err[-2000:]
@@ -95,7 +117,7 @@ class Scenario:
         rules = tuple(FaultRule("status", status=500, endpoint="skill", path_regex=m)
                       for m in self.skill_failing)
         self.server.set_faults(FaultConfig(rules=rules))
-        self.ingest(self.subset, self.window)
+        self.ingest(self.subset, self.window, film=False)
 
     def late(self) -> None:
         earliest = min(m.start_ms for m in self.main_history)
@@ -139,9 +161,10 @@ class Scenario:
             nimbus_declared = any(p.xuid == NIMBUS and p.friends for p in list_tracked(con))
         finally:
             con.close()
-        new = [self.server.add_match(MAIN)]
+        # Oddball: a template with a recorded film, so the new matches bring their films.
+        new = [self.server.add_match(MAIN, template="oddball", film=True)]
         if nimbus_declared:
-            new.append(self.server.add_match(MAIN, teammates=[NIMBUS]))
+            new.append(self.server.add_match(MAIN, template="oddball", teammates=[NIMBUS], film=True))
         self.ingest(list(PLAYERS), None)
         return new
 
@@ -163,19 +186,31 @@ def table_rows(db: Path, table: str) -> list[tuple]:
     try:
         keys = ", ".join(TABLES[table])
         return con.execute(
-            f"select * exclude ({BOOKKEEPING}) from main.{table} order by {keys}"
+            f"select * exclude ({BOOKKEEPING}) from {SCHEMAS.get(table, 'main')}.{table} "
+            f"order by {keys} nulls first"
         ).fetchall()
     finally:
         con.close()
 
 
-def written_by(db: Path, table: str, invocation_id: str) -> set[tuple]:
+def written_by(db: Path, table: str, invocation_id: str, columns: tuple[str, ...] | None = None
+               ) -> set[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        keys = ", ".join(TABLES[table])
+        keys = ", ".join(columns or TABLES[table])
         return set(con.execute(
-            f"select {keys} from main.{table} where {BOOKKEEPING} = ?", [invocation_id]
+            f"select distinct {keys} from {SCHEMAS.get(table, 'main')}.{table} "
+            f"where {BOOKKEEPING} = ?", [invocation_id]
         ).fetchall())
+    finally:
+        con.close()
+
+
+def citation_ids(db: Path) -> set[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {r[0] for r in con.execute(
+            "select citation_id from reference.citation_definitions").fetchall()}
     finally:
         con.close()
 
@@ -234,6 +269,30 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, seed: int) -> N
         assert written_by(scenario.db, table, last.invocation_id) == new_rows, table
     assert written_by(scenario.db, "fct_sessions", last.invocation_id) == session_ids_of(
         scenario.db, new_rows)
+    # Progress: every citation of the new rows evaluated and nothing else; the new films' impact
+    # and the sessions holding them; the streaks of the players who played.
+    citations = citation_ids(scenario.db)
+    assert written_by(scenario.db, "prep_player_citation_evaluations", last.invocation_id) == {
+        (p, m, c) for p, m in new_rows for c in citations}
+    assert {(p, m) for p, m, _ in written_by(
+        scenario.db, "fct_match_citations", last.invocation_id)} <= new_rows
+    assert {p for p, _ in written_by(scenario.db, "fct_player_citations", last.invocation_id)} <= {
+        p for p, _ in new_rows}
+    assert written_by(scenario.db, "fct_match_friend_impact", last.invocation_id,
+                      ("player_xuid", "match_id")) == new_rows
+    assert written_by(scenario.db, "fct_session_friend_impact", last.invocation_id,
+                      ("session_id",)) == session_ids_of(scenario.db, new_rows)
+    for table in ("fct_player_streaks", "fct_player_streak_summary"):
+        assert written_by(scenario.db, table, last.invocation_id, ("player_xuid",)) == {
+            (p,) for p, _ in new_rows}, table
+    # Competitive: the new matches' rows (those that qualify), the summaries of their players only.
+    for table in PER_MATCH_COMPETITIVE:
+        written = written_by(scenario.db, table, last.invocation_id)
+        assert written <= new_rows, table
+    assert written_by(scenario.db, "fct_player_match_expectations", last.invocation_id) == new_rows
+    players = {p for p, _ in new_rows}
+    for table in PER_PLAYER_COMPETITIVE:
+        assert {row[0] for row in written_by(scenario.db, table, last.invocation_id)} == players, table
 
     # Every row equals a full refresh of a copy of the same file.
     copy = tmp_path / "halo_full.duckdb"

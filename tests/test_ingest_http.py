@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
-from support.ingest_harness import DEMO_FRIEND, DEMO_MAIN, halo_cli, ingest_once, query, scalar
+from support.ingest_harness import (
+    DEMO_FRIEND,
+    DEMO_MAIN,
+    fast_http,
+    halo_cli,
+    ingest_once,
+    query,
+    scalar,
+)
 
 from fake_halo import (
     Career,
@@ -158,9 +169,11 @@ def test_throttling_honours_retry_after(server: RunningServer, db: Path) -> None
     refused = next(r for r in stats if r.status == 429)
     retry = next(r for r in stats if r.path == refused.path and r.status == 200)
     assert retry.time - refused.time >= 0.95
-    # The whole host waits, not just the refused request: nothing is sent to it during the pause
-    # (requests already on the wire when the 429 came back may still arrive in the first moments).
-    assert not [r for r in stats if refused.time + 0.1 < r.time < refused.time + 0.95]
+    # The whole host waits, not just the refused request: during the pause only requests that
+    # already held one of the host's slots when the 429 came back may still arrive (how late they
+    # arrive depends on the machine's load, how many cannot).
+    in_pause = [r for r in stats if refused.time < r.time < refused.time + 0.95]
+    assert len(in_pause) <= fast_http().per_host_concurrency - 1, in_pause
 
 
 def test_a_404_on_a_listed_match_is_terminal_and_explained(server: RunningServer, db: Path) -> None:
@@ -243,3 +256,41 @@ def test_tracked_players_are_refreshed_in_one_profile_call(server: RunningServer
     # service allows ~1 req/s: one call each would delay every scheduled run).
     assert server.count(endpoint="profile") - before == 2
     assert "Quill#4821 (xuid 2535400000004821): 0 new" in again.out
+
+
+def test_csr_season_calendar_is_asked_every_run_and_landed_once_per_version(
+    server: RunningServer, db: Path
+) -> None:
+    assert ingest_once(server, db).code == 0
+    rows = query(db, "select payload from landing.csr_season_calendar")
+    assert len(rows) == 1 and json.loads(rows[0][0]) == server.api.career.calendar_payload()
+    assert server.count(endpoint="csr_calendar") == 1
+    # Asked again on the next run; the same calendar is not landed twice.
+    assert ingest_once(server, db).code == 0
+    assert server.count(endpoint="csr_calendar") == 2
+    assert scalar(db, "select count(*) from landing.csr_season_calendar") == 1
+    # A failed fetch is recorded like any other (retryable: the next run asks again)...
+    server.set_faults(FaultConfig(rules=(FaultRule("status", status=503, endpoint="csr_calendar"),)))
+    failed = ingest_once(server, db)
+    assert "CSR season calendar" in failed.out
+    attempts = query(db, "select outcome, http_status, terminal from landing.fetch_attempts where endpoint = 'csr_season_calendar'")
+    assert attempts == [("failed", 503, False)]
+    assert scalar(db, "select count(*) from landing.csr_season_calendar") == 1
+    # ...and a calendar that gained a season (a match after the last one) lands as a new row.
+    server.set_faults(FaultConfig())
+    server.add_match(DEMO_MAIN, start=datetime(2025, 5, 1, 12, tzinfo=UTC))
+    assert ingest_once(server, db).code == 0
+    latest = query(db, "select payload from landing.csr_season_calendar order by landing_seq desc")
+    assert len(latest) == 2
+    assert json.loads(latest[0][0])["Seasons"][-1]["CsrSeasonFilePath"] == "Csr/Seasons/CsrSeason11-1.json"
+    # The latest is the last landed (landing_seq), whatever the clock said: with the first calendar
+    # dated a year ahead (a clock that ran fast), the next run still finds the current calendar
+    # unchanged and lands nothing.
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update landing.csr_season_calendar set fetched_at = fetched_at + interval 1 year "
+                    "where landing_seq = (select min(landing_seq) from landing.csr_season_calendar)")
+    finally:
+        con.close()
+    assert ingest_once(server, db).code == 0
+    assert scalar(db, "select count(*) from landing.csr_season_calendar") == 2

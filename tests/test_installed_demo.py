@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ import pytest
 import yaml
 
 from fake_halo import Career, CareerSpec, payloads
+from fake_halo.skill import SkillRenderer
 
 pytestmark = pytest.mark.dbt
 
@@ -106,3 +108,19 @@ def test_halo_demo_builds_the_warehouse_from_anywhere(installed: dict) -> None:
             assert count(f"select count(*) from main.{mart}") > 0, mart
     finally:
         con.close()
+
+    # The competitive headlines, from the career too: Demo Spartan's CSR after their latest ranked
+    # match, and the human they shared a team with most often.
+    main = int(career.spec.players[0].xuid)
+    history = career.history(main)  # newest first
+    latest_ranked = next(m for m in history if career.template(m).ranked)
+    csr = SkillRenderer(career).csr(latest_ranked, main).post
+    together: Counter[int] = Counter()
+    for meta in history:
+        mine = career.slot(meta, main).team_id
+        together.update(x for x in set(meta.humans) - {main} if career.slot(meta, x).team_id == mine)
+    mate, n = max(together.items(), key=lambda kv: (kv[1], kv[0]))  # ties: the larger xuid, as SQL
+    lines = {line.split(": ", 1)[0]: line for line in demo.stdout.splitlines() if ": " in line}
+    assert f"Demo Spartan {csr} " in lines["current CSR"], lines["current CSR"]
+    assert "Demo Spartan " in lines["best map"]
+    assert f"Demo Spartan with {career.player(mate).gamertag} ({n} matches" in lines["most frequent teammate"]

@@ -125,13 +125,13 @@ def test_payload_status_explains_each_gap(con: duckdb.DuckDBPyConnection) -> Non
         ("cu", "film_manifest"): "missing",
         ("cu", "film_chunk"): "missing",
     }
-    needs = landed.matches_needing_payloads(con, "2535445291321133")
+    needs = landed.matches_needing_payloads(con, ["2535445291321133"])
     assert [(n.match_id, sorted(n.needs)) for n in needs] == [
         ("mm", ["match_skill"]),
         ("cu", ["film_chunk", "film_manifest", "match_stats"]),
     ]
     # Terminal failures come back only when asked for.
-    retry = landed.matches_needing_payloads(con, "2535445291321133", retry_failed=True)
+    retry = landed.matches_needing_payloads(con, ["2535445291321133"], retry_failed=True)
     assert sorted(retry[0].needs) == ["film_manifest", "match_skill"]
 
 

@@ -464,3 +464,21 @@ def test_splicing_written_rows_equals_a_full_build(seed: int) -> None:
             old_rows = {repr(r) for r in stored.iter_rows()}
             assert not [r for r in written.iter_rows() if repr(r) in old_rows]
         stored = full
+
+
+def test_friend_sets_given_resolved_equal_resolving_them_here() -> None:
+    """The dbt model passes the fct_player_friend_sets mart (resolve_friend_sets' output) instead
+    of the declared friends: same rows, full and incremental; a player left out is an error."""
+    both = pl.concat([with_ends(BASE), with_ends(BASE, player="q")])
+    friends = friends_of("p", "f")
+    sets = resolve_friend_sets(both, friends)
+    full = session_rows_to_write(both, friends)
+    assert session_rows_to_write(both, None, friend_sets=sets).equals(full)
+    stored = full.filter(pl.col("match_id") != "m5")
+    later = session_rows_to_write(both, friends, stored)
+    assert session_rows_to_write(both, None, stored, friend_sets=sets).equals(later)
+    assert written_ids(later) == ["m5", "m5"]
+    with pytest.raises(ValueError, match="no row for players"):
+        session_rows_to_write(both, None, friend_sets=sets.filter(pl.col("player_xuid") == "p"))
+    with pytest.raises(ValueError, match="previous_friend_sets"):
+        affected_range(both, changed("m5"), friend_sets=sets)

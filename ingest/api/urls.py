@@ -127,6 +127,10 @@ def medal_metadata() -> str:
     return real_url("gamecms-hacs", "/hi/Waypoint/file/medals/metadata.json")
 
 
+def csr_season_calendar() -> str:
+    return real_url("gamecms-hacs", "/hi/Progression/file/Csr/Calendars/CsrSeasonCalendar.json")
+
+
 def film_chunk_url(blob_prefix: str, relative_path: str) -> str:
     """Join a manifest's blob prefix and a chunk's relative path (validated as a Halo URL)."""
     url = blob_prefix.rstrip("/") + "/" + relative_path.lstrip("/")

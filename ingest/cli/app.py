@@ -11,9 +11,11 @@ import typer
 from .auth_cmd import auth_app
 from .build_cmd import BUILD_CONTEXT, build
 from .demo_cmd import demo
+from .export_cmd import export
 from .fake_api_cmd import fake_api
 from .guard import OneLineErrorsGroup
 from .ingest_cmd import ingest
+from .report_cmd import report
 from .status_cmd import status
 from .track_cmd import track
 
@@ -28,6 +30,8 @@ app.command()(ingest)
 app.command()(status)
 app.command(context_settings=BUILD_CONTEXT)(build)
 app.command()(track)
+app.command()(report)
+app.command()(export)
 app.command("fake-api")(fake_api)
 app.command()(demo)
 app.add_typer(auth_app, name="auth")

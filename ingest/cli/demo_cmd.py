@@ -3,8 +3,8 @@
 A fake Halo API (``fake_halo``: recorded payloads, synthetic career) runs on loopback; the ingester
 lands the three demo players' histories through it exactly as it would from the real service; their
 friends are declared; ``dbt build`` builds and tests the warehouse; a short summary says what landed
-and what was built. The fake is imported only when the demo runs: it is a test double, not part of
-the product.
+and what was built; the report (``halo report``) is written beside the warehouse. The fake is
+imported only when the demo runs: it is a test double, not part of the product.
 """
 
 from __future__ import annotations
@@ -84,8 +84,24 @@ def run_demo(db_path: Path, out: Console, err: Console, *, build: bool = True) -
             err.print(f"  {failure}", markup=False)
         return result.returncode or 1
     _print_headlines(out, db_path)
+    _print_progress(out, db_path, spec.players[0].xuid, spec.players[0].gamertag)
+    _print_competitive(out, db_path)
     out.print(f"warehouse: {db_path} (open it read-only, e.g. duckdb -readonly {db_path})")
+    _write_report(out, db_path)
     return 0
+
+
+def demo_report_path(db_path: Path) -> Path:
+    """The demo's report, beside its warehouse (``warehouse/demo-report.html``)."""
+    return db_path.with_name(f"{db_path.stem}-report.html")
+
+
+def _write_report(out: Console, db_path: Path) -> None:
+    from ..report.build import ReportRequest, build_report
+
+    result = build_report(ReportRequest(db_path, demo_report_path(db_path)))
+    out.print(f"report: {result.path} ({result.charts} charts, {result.size_bytes / 1e6:.1f} MB; "
+              f"open it in a browser: {result.path.resolve().as_uri()})", markup=False)
 
 
 def _declare_friends(db_path: Path, spec: CareerSpec) -> None:
@@ -136,3 +152,46 @@ def _print_headlines(out: Console, db_path: Path) -> None:
         con.close()
     if figures:
         out.print("built: " + ", ".join(figures))
+
+
+def _print_progress(out: Console, db_path: Path, xuid: str, gamertag: str) -> None:
+    """One line each about the main demo player: top citation, last session's MVP, streak."""
+    from ..store.progress import progress_lines
+    from ..store.warehouse import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        lines = progress_lines(con, xuid)
+    finally:
+        con.close()
+    for line in lines:
+        out.print(f"{gamertag}: {line}", markup=False)
+
+
+def _print_competitive(out: Console, db_path: Path) -> None:
+    """Three lines over the tracked players: current CSR per playlist, best map, most frequent teammate."""
+    from ..store.competitive import competitive_summaries
+    from ..store.tracking import list_tracked
+    from ..store.warehouse import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        summaries = competitive_summaries(con)
+        names = {p.xuid: p.gamertag or p.xuid for p in list_tracked(con)}
+    finally:
+        con.close()
+    if not summaries:
+        return
+    csr, best, mates = [], [], []
+    for s in summaries:
+        name = names.get(s.player_xuid, s.player_xuid)
+        csr += [f"{name} {current.text()}" for current in s.current]
+        if s.best_map:
+            m = s.best_map
+            best.append(f"{name} {m.label} ({m.wins} of {m.matches} won, Wilson {m.wilson_lower:.2f}-{m.wilson_upper:.2f})")
+        if s.top_teammate:
+            rate = f", {s.top_teammate_win_rate:.0%} won" if s.top_teammate_win_rate is not None else ""
+            mates.append(f"{name} with {s.top_teammate} ({s.top_teammate_matches} matches{rate})")
+    out.print("current CSR: " + ("; ".join(csr) or "no ranked match yet"), markup=False)
+    out.print("best map: " + ("; ".join(best) or "no map with enough matches yet"), markup=False)
+    out.print("most frequent teammate: " + ("; ".join(mates) or "nobody yet"), markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,11 @@ from rich.table import Table
 from ..vocabulary import MATCH_ENDPOINTS
 from .guard import error_guard, out
 from .options import DbOption, resolve_db
+
+if TYPE_CHECKING:
+    from ..store.competitive import CompetitiveSummary
+    from ..store.completeness import StatusRow
+    from ..store.progress import ProgressCounts
 
 
 @error_guard
@@ -24,13 +29,17 @@ def status(
 
 
 def print_status(console: Console, db_path: Path, players: list[str]) -> None:
+    from ..store.competitive import competitive_summaries
     from ..store.completeness import DATA_TYPES, status_rows
+    from ..store.progress import progress_counts
     from ..store.warehouse import open_warehouse
 
     con = open_warehouse(db_path, read_only=True)
     try:
         rows = status_rows(con, players)
         tracked = con.execute("select count(*) from landing.tracked_players").fetchone()
+        progress = progress_counts(con)
+        competitive = competitive_summaries(con)
     finally:
         con.close()
     if not rows:
@@ -48,5 +57,40 @@ def print_status(console: Console, db_path: Path, players: list[str]) -> None:
             str(row.explained), str(row.not_applicable), row.reasons or "",
         )
     console.print(table)
+    print_competitive(console, rows, competitive)
+    shown = {r.player_xuid for r in rows}
+    _print_progress(console, [p for p in progress if p.player_xuid in shown])
     if any(r.needs_build for r in rows):
         console.print("some landed data is not in the marts yet: run `halo build`")
+
+
+def _print_progress(console: Console, progress: list[ProgressCounts]) -> None:
+    """What the progress marts hold per player (docs/domain/player_progress.md)."""
+    if not progress:
+        return
+    table = Table(title="progress")
+    for header in ("player", "citations", "levelled up", "matches with impact", "streaks", "current"):
+        table.add_column(header, justify="left" if header == "player" else "right")
+    for p in progress:
+        table.add_row(p.gamertag or p.player_xuid, str(p.citations), str(p.citations_levelled),
+                      str(p.impact_matches), str(p.streaks), p.current_streak)
+    console.print(table)
+
+
+def print_competitive(console: Console, rows: list[StatusRow], summaries: list[CompetitiveSummary]) -> None:
+    """One line per shown player: the CSR history's counts, current CSR, best/worst map, people met."""
+    names = {r.player_xuid: r.gamertag or r.player_xuid for r in rows}
+    for summary in summaries:
+        if summary.player_xuid not in names:
+            continue  # filtered out by --player
+        parts = [f"{summary.csr_rows} ranked match(es) with a CSR row ({summary.placements} placement(s), "
+                 f"{summary.seasons} season(s)), {summary.ranked_gaps} without"]
+        parts += [f"CSR {current.text()}" for current in summary.current]
+        if summary.best_map:
+            parts.append(f"best map {summary.best_map.label}")
+        if summary.worst_map:
+            parts.append(f"worst map {summary.worst_map.label}")
+        if summary.people:
+            top = f", most often {summary.top_teammate} ({summary.top_teammate_matches} together)" if summary.top_teammate else ""
+            parts.append(f"{summary.people} people met{top}")
+        console.print(f"{names[summary.player_xuid]}: " + " · ".join(parts), markup=False)

@@ -23,6 +23,10 @@ DATA_TYPES = {
     "film_events": "→ film events & pairs",
     "session": "→ sessions",
     "performance_score": "→ performance score",
+    "citations": "→ citations evaluated",
+    "friend_impact": "→ friends' impact",
+    "streak": "→ streaks",
+    "csr": "→ CSR (ranked)",
 }
 
 # Before the first dbt build: the payload rows of fct_match_completeness, straight from the landing

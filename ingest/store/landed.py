@@ -7,6 +7,7 @@ and the dbt completeness tests read, so the three can never disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,32 +61,54 @@ def last_listing_complete(con: duckdb.DuckDBPyConnection, xuid: str, match_type:
 
 def matches_needing_payloads(
     con: duckdb.DuckDBPyConnection,
-    xuid: str,
+    players: Sequence[str],
     *,
     newest: int | None = None,
     retry_failed: bool = False,
     endpoints: tuple[str, ...] = MATCH_ENDPOINTS,
-    match_ids: list[str] | None = None,
+    match_ids: Sequence[str] | None = None,
 ) -> list[MatchNeeds]:
-    """This player's listed matches (optionally only ``match_ids``) lacking a payload, newest first."""
+    """The matches listed for ``players`` that lack a payload, newest first, each match once.
+
+    ``newest``: only each player's newest N listed matches; ``match_ids``: only these matches.
+    """
     wanted = ("missing", "failed", "failed_terminal") if retry_failed else ("missing", "failed")
-    limit = f"limit {int(newest)}" if newest is not None else ""
-    id_filter = ""
-    params: list[object] = [xuid]
+    filters = ["list_contains(?, player_xuid)"]
+    params: list[object] = [list(players)]
+    status_filter = ""
+    ids = list(match_ids) if match_ids is not None else []
     if match_ids is not None:
-        id_filter = "and list_contains(?, match_id)"
-        params.append(list(match_ids))
+        # Stated on the view too: DuckDB then computes the status of these matches only (~3x
+        # faster at 10k matches than joining the whole view).
+        in_list = f"({', '.join('?' for _ in ids)})" if ids else "(null)"
+        filters.append(f"match_id in {in_list}")
+        params += ids
+        status_filter = f"and status.match_id in {in_list}"
+    position = f"where position <= {int(newest)}" if newest is not None else ""
     rows = con.execute(
         f"""
-        with mine as (
+        with listed as (
             select
+                player_xuid,
                 match_id,
                 try_cast(json_extract_string(payload, '$.MatchInfo.StartTime') as timestamptz) as start_time,
                 try_cast(json_extract_string(payload, '$.MatchInfo.LifecycleMode') as integer) as lifecycle_mode
             from landing.match_history
-            where player_xuid = ? {id_filter}
-            order by start_time desc nulls last, match_id
-            {limit}
+            where {" and ".join(filters)}
+        ),
+        positioned as (
+            select
+                *,
+                row_number() over (
+                    partition by player_xuid order by start_time desc nulls last, match_id
+                ) as position
+            from listed
+        ),
+        mine as (
+            select match_id, max(start_time) as start_time, min(lifecycle_mode) as lifecycle_mode
+            from positioned
+            {position}
+            group by match_id
         )
         select mine.match_id, mine.start_time, mine.lifecycle_mode,
                list(status.endpoint order by status.endpoint)
@@ -93,10 +116,11 @@ def matches_needing_payloads(
         join landing.match_payload_status as status using (match_id)
         where status.status in ({", ".join("?" for _ in wanted)})
           and status.endpoint in ({", ".join("?" for _ in endpoints)})
+          {status_filter}
         group by all
         order by mine.start_time desc nulls last, mine.match_id
         """,
-        [*params, *wanted, *endpoints],
+        [*params, *wanted, *endpoints, *ids],
     ).fetchall()
     return [MatchNeeds(r[0], r[1], r[2], set(r[3])) for r in rows]
 
@@ -179,6 +203,14 @@ def landed_stats_references(
 def has_medal_metadata(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute("select count(*) from landing.medal_metadata").fetchone()
     return bool(row and row[0])
+
+
+def latest_csr_season_calendar(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The payload text of the latest landed CSR season calendar (in landing order), if any."""
+    row = con.execute(
+        "select payload from landing.csr_season_calendar order by landing_seq desc limit 1"
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def known_profile_xuids(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -144,6 +144,9 @@ LANDING_TABLES: dict[str, LandingTable] = {
                Column("asset_kind", "varchar"), Column("asset_id", "varchar"),
                Column("version_id", "varchar"), _PAYLOAD, _FETCHED_AT),
         _table("medal_metadata", ("fetched_at",), _PAYLOAD, _FETCHED_AT),
+        # The CSR season calendar (gamecms CsrSeasonCalendar.json): fetched every run, landed only
+        # when it differs from the latest landed one, so a new row means the seasons changed.
+        _table("csr_season_calendar", ("fetched_at",), _PAYLOAD, _FETCHED_AT),
         _table("players", ("xuid",), Column("xuid", "varchar"), _PAYLOAD, _FETCHED_AT),
         # friends: xuids or gamertags as the user typed them (resolved in dbt); may be empty.
         # Written by `halo ingest --player` and `halo track`, not through the batched writer.

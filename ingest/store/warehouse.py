@@ -32,6 +32,14 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+def reading_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A second connection to the warehouse ``con`` holds open, for reads in another thread while
+    ``con`` keeps writing (DuckDB runs them side by side); UTC like every connection."""
+    cursor = con.cursor()
+    cursor.execute("set TimeZone = 'UTC'")
+    return cursor
+
+
 # DuckDB names a database after its file: a file called like one of our schemas makes every
 # schema-qualified name ambiguous (``reference.x``: catalog or schema?).
 RESERVED_STEMS = frozenset({"landing", "staging", "intermediate", "reference", "main", "memory", "system", "temp"})

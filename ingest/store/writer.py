@@ -101,6 +101,9 @@ class LandingWriter:
     def medal_metadata(self, payload: str) -> None:
         self._add("medal_metadata", (payload, utc_now()))
 
+    def csr_season_calendar(self, payload: str) -> None:
+        self._add("csr_season_calendar", (payload, utc_now()))
+
     def player(self, xuid: str, payload: dict[str, Any] | str) -> None:
         text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
         self._add("players", (xuid, text, utc_now()))

@@ -130,6 +130,17 @@ class Fetcher:
         if result.ok:
             self.writer.medal_metadata(result.text)
 
+    async def csr_season_calendar(self, latest_landed: str | None) -> None:
+        """Fetch the CSR season calendar; land it only when it differs from ``latest_landed`` (the
+        calendar changes a few times a year, and each landed version rebuilds the CSR marts)."""
+        result = await self.http.get(urls.csr_season_calendar())
+        if result.ok and not (isinstance(result.data, dict) and isinstance(result.data.get("Seasons"), list)):
+            self.record("csr_season_calendar", "CsrSeasonCalendar.json", result, "200 without a Seasons list")
+            return
+        self.record("csr_season_calendar", "CsrSeasonCalendar.json", result)
+        if result.ok and result.text != latest_landed:
+            self.writer.csr_season_calendar(result.text)
+
     async def profiles(self, xuids: Sequence[str]) -> None:
         result = await self.http.get(urls.users_by_xuids(), params={"xuids": list(xuids)})
         if not result.ok or not isinstance(result.data, list):

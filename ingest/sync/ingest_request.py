@@ -10,7 +10,7 @@ import duckdb
 from rich.console import Console
 
 from ..api.aio import run_async
-from ..api.client import HaloHttp, HttpSettings, TokenSource
+from ..api.client import HttpSettings, TokenSource
 from ..api.connection import open_api_connection
 from ..api.credentials import parse_clearance, parse_spartan_token
 from ..api.profiles import ResolvedPlayer
@@ -22,7 +22,7 @@ from ..store.warehouse import check_writable, open_warehouse
 from ..vocabulary import MatchType
 from .ingest_run import IngestRun, RunSummary
 from .options import IngestOptions, ProfileScope
-from .players import resolve_player, resolve_tracked
+from .players import resolve_players
 from .progress import make_reporter
 from .summary import print_run_summary, stopped_line
 
@@ -83,13 +83,16 @@ async def _ingest(
     async with open_api_connection(
         request.spartan_token, request.clearance, request.base_url, settings, tokens=request.tokens
     ) as api:
-        players = [await resolve_player(api.http, spec) for spec in options.players]
+        players = await resolve_players(api.http, options.players)
         con = open_warehouse(request.db_path)
         try:
-            if not players:
-                players = await _tracked_players(con, api.http)
+            # A sync (no --player) starts at once from the tracked players' xuids; their gamertags
+            # are refreshed during the run.
+            sync = not players
+            if sync:
+                players = _tracked_players(con)
             reporter = make_reporter(err, enabled=request.progress)
-            run = IngestRun(con, api.http, options, reporter, players)
+            run = IngestRun(con, api.http, options, reporter, players, refresh_profiles=sync)
             try:
                 return await run.run()
             except asyncio.CancelledError:
@@ -102,8 +105,8 @@ async def _ingest(
             con.close()
 
 
-async def _tracked_players(con: duckdb.DuckDBPyConnection, http: HaloHttp) -> list[ResolvedPlayer]:
+def _tracked_players(con: duckdb.DuckDBPyConnection) -> list[ResolvedPlayer]:
     tracked = list_tracked(con)
     if not tracked:
         raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
-    return await resolve_tracked(http, [(p.xuid, p.gamertag) for p in tracked])
+    return [ResolvedPlayer(p.xuid, p.gamertag or "", {}) for p in tracked]

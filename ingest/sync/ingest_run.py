@@ -2,7 +2,10 @@
 
 Matches are processed newest first by a pool of workers (stats, then skill and film); asset
 versions and player profiles have their own queues. The HTTP client paces each host, so keeping
-enough work queued is all it takes to keep every service's budget busy.
+enough work queued is all it takes to keep every service's budget busy: everything starts at once.
+A listed page's matches are queued as soon as the page is committed, while the next page is
+listed; what has landed before is read in another thread (a second connection) instead of holding
+up the event loop; a sync refreshes the tracked players' gamertags in one profile call meanwhile.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from ..api.aio import all_or_none
 from ..api.client import HaloHttp
 from ..api.profiles import PROFILE_BATCH_SIZE, ResolvedPlayer
 from ..store import landed
@@ -24,8 +28,10 @@ from ..store.writer import LandingWriter, utc_now
 from ..vocabulary import FILM_ENDPOINTS, MATCH_ENDPOINTS, AssetRef, asset_refs, human_xuids
 from .fetchers import Fetcher
 from .history import ListingResult, list_history
+from .landed_reads import LandedReader, read_landed_references
 from .match_queue import NewestFirst
 from .options import IngestOptions, ProfileScope
+from .players import resolve_tracked
 from .progress import Reporter
 
 # A match that ended only minutes ago may still 404 while the service processes it. The history
@@ -67,9 +73,13 @@ class IngestRun:
         options: IngestOptions,
         reporter: Reporter,
         players: list[ResolvedPlayer],
+        *,
+        refresh_profiles: bool = False,
     ) -> None:
         self.con = con
         self.players = players
+        # A sync starts from the tracked players' last known gamertags and refreshes them meanwhile.
+        self.refresh_profiles = refresh_profiles
         self.http = http
         self.options = options
         self.reporter = reporter
@@ -82,6 +92,11 @@ class IngestRun:
         self._scheduled: set[str] = set()
         self._asset_keys: set[str] = set()
         self._profile_xuids_seen: set[str] = set()
+        # Until what has landed is known, assets and profiles to fetch are held back here.
+        self._landed_known = False
+        self._held_assets: list[AssetRef] = []
+        self._held_profiles: list[str] = []
+        self._reader = LandedReader(con)
         self._listings: list[PlayerListing] = []
         self._matches_done = 0
         self._started = time.monotonic()
@@ -99,18 +114,28 @@ class IngestRun:
     async def run(self) -> RunSummary:
         try:
             players = self._record_players()
-            # Listing first: a few pages per player, and afterwards the newest-first order and the
-            # progress total cover everything. (Pages and stats share one host budget anyway.)
             self._tasks.append(asyncio.create_task(self._flusher()))
-            await self._until_fatal(asyncio.gather(*(self._list(p) for p in players)))
-            self._seed_known_sets()
-            for player in players:
-                await self._queue_backlog(player.xuid)
             self._tasks += [asyncio.create_task(self._match_worker()) for _ in range(self.options.workers)]
             self._tasks += [asyncio.create_task(self._asset_worker()) for _ in range(2)]
             self._tasks.append(asyncio.create_task(self._profile_worker()))
+            # The listings feed the match workers page by page (newest first within what is queued).
+            first: list[Coroutine[object, object, None]] = [self._list(p) for p in players]
+            if self.refresh_profiles:
+                first.append(self._refresh_tracked_profiles())
             if not landed.has_medal_metadata(self.con):
-                await self._until_fatal(self.fetcher.medal_metadata())
+                first.append(self.fetcher.medal_metadata())
+            # Every run: new seasons are added to the calendar over time (landed only if changed).
+            first.append(self.fetcher.csr_season_calendar(landed.latest_csr_season_calendar(self.con)))
+            started = [asyncio.create_task(work) for work in first]
+            self._tasks += started  # cancelled on the way out like the workers, should one fail
+            await self._until_fatal(asyncio.gather(*started))
+            # Then what earlier runs left: the matches they did not land, and the assets and profiles
+            # that landed stats refer to (read once the listings' own reads are done: it parses
+            # every landed stats payload, ~0.3 s at 10k matches, ~1.2 s at 50k).
+            known = asyncio.create_task(self._learn_what_landed())
+            self._tasks.append(known)
+            await self._until_fatal(self._queue_backlog())
+            await self._until_fatal(known)
             await self._until_fatal(self.matches.join())
             await self._until_fatal(self.assets.join())
             await self._until_fatal(self.profile_xuids.join())
@@ -118,6 +143,7 @@ class IngestRun:
             return self._summary(interrupted=False)
         finally:
             await _cancel_until_done(self._tasks)
+            self._reader.stop()
             self.writer.flush()  # whatever landed is kept, whatever the way out
 
     async def _until_fatal(self, awaitable: Awaitable[object]) -> None:
@@ -126,6 +152,12 @@ class IngestRun:
         stop = asyncio.create_task(self._stop.wait())
         try:
             await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # Ctrl+C: the work stops too, and its own clean-up runs now (a listing records itself as
+            # unfinished), while the warehouse is still open.
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            raise
         finally:
             stop.cancel()
         if self._fatal is not None:
@@ -147,41 +179,66 @@ class IngestRun:
     def _record_players(self) -> list[ResolvedPlayer]:
         """Track the players of this run and land their profiles (gamertags) before anything else."""
         for player in self.players:
-            self.con.execute(
-                """
-                insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)
-                on conflict (xuid) do update set gamertag = excluded.gamertag
-                """,
-                [player.xuid, player.gamertag, utc_now()],
-            )
-            if player.profile:  # an empty profile: the service did not answer for this player
-                self.writer.player(player.xuid, player.profile)
+            self._track(player)
             self._profile_xuids_seen.add(player.xuid)
             self._listings.append(PlayerListing(player))
         self.writer.flush()
         return self.players
 
-    def _seed_known_sets(self) -> None:
-        self._asset_keys = landed.settled_asset_keys(self.con, self.options.retry_failed)
+    def _track(self, player: ResolvedPlayer) -> None:
+        self.con.execute(
+            """
+            insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)
+            on conflict (xuid) do update set gamertag = excluded.gamertag
+            """,
+            [player.xuid, player.gamertag, utc_now()],
+        )
+        if player.profile:  # an empty profile: the service did not answer for this player
+            self.writer.player(player.xuid, player.profile)
+
+    async def _refresh_tracked_profiles(self) -> None:
+        """The tracked players' current gamertags, in one batched profile call beside the listing."""
+        fresh = {p.xuid: p for p in await resolve_tracked(self.http, [(p.xuid, p.gamertag) for p in self.players])}
+        for entry in self._listings:
+            player = fresh.get(entry.player.xuid)
+            if player is not None and player.profile:
+                self._track(player)
+                entry.player = player
+        self.writer.flush()
+
+    # -- what has landed (read in another thread) --------------------------------------------------
+    async def _learn_what_landed(self) -> None:
         all_profiles = self.options.profiles == ProfileScope.ALL
-        assets, humans = landed.landed_stats_references(self.con, humans=all_profiles)
-        for ref in assets:
+        known = await self._reader.read(read_landed_references, retry_failed=self.options.retry_failed, humans=all_profiles)
+        self._asset_keys |= known.settled_assets
+        self._profile_xuids_seen |= known.known_profiles
+        self._landed_known = True
+        for ref in [*known.referenced_assets, *self._held_assets]:
             self._schedule_asset(ref)
-        self._profile_xuids_seen |= landed.known_profile_xuids(self.con)
+        self._held_assets.clear()
         if all_profiles:
-            self._schedule_profiles(humans)
+            self._schedule_profiles(known.referenced_humans)
+        self._schedule_profiles(self._held_profiles)
+        self._held_profiles.clear()
 
     # -- listing ----------------------------------------------------------------------------------
-    async def _queue_backlog(self, xuid: str) -> None:
-        backlog = landed.matches_needing_payloads(
-            self.con, xuid, newest=self.options.max_matches,
+    async def _queue_backlog(self) -> None:
+        """What earlier runs listed and did not land (the listings have queued what is new)."""
+        backlog = await self._reader.read(
+            landed.matches_needing_payloads, [p.xuid for p in self.players], newest=self.options.max_matches,
             retry_failed=self.options.retry_failed, endpoints=self.endpoints,
         )
         await self._schedule(backlog)
 
     async def _list(self, player: ResolvedPlayer) -> None:
         async def on_new(match_ids: list[str]) -> None:
+            # The page is committed: its matches are fetched while the next page is listed.
             self.reporter.listed(len(match_ids))
+            needs = await self._reader.read(
+                landed.matches_needing_payloads, [player.xuid], match_ids=match_ids,
+                retry_failed=self.options.retry_failed, endpoints=self.endpoints,
+            )
+            await self._schedule(needs)
 
         listing = await list_history(
             self.con, self.fetcher, player.xuid, self.options.match_type,
@@ -199,11 +256,16 @@ class IngestRun:
             await self.matches.put(item)
 
     def _schedule_asset(self, ref: AssetRef) -> None:
-        if ref.key not in self._asset_keys:
+        if not self._landed_known:
+            self._held_assets.append(ref)
+        elif ref.key not in self._asset_keys:
             self._asset_keys.add(ref.key)
             self.assets.put_nowait(ref)
 
     def _schedule_profiles(self, xuids: set[str] | list[str]) -> None:
+        if not self._landed_known:
+            self._held_profiles += xuids
+            return
         for xuid in sorted(set(xuids) - self._profile_xuids_seen):
             self._profile_xuids_seen.add(xuid)
             self.profile_xuids.put_nowait(xuid)
@@ -212,6 +274,9 @@ class IngestRun:
     async def _match_worker(self) -> None:
         while True:
             needs = await self.matches.get()
+            if self._stop.is_set():  # a stopping run starts nothing new (a refused token: no more 401s)
+                self.matches.task_done()
+                continue
             try:
                 await self._process(needs)
             except Exception as exc:  # noqa: BLE001 - a 401, a full disk, a bug: stop the run, keep what landed
@@ -242,7 +307,7 @@ class IngestRun:
                 work.append(self.fetcher.match_skill(needs.match_id, humans, not_found_retries))
         if "film_manifest" in needs.needs or "film_chunk" in needs.needs:
             work.append(self._film(needs))
-        await asyncio.gather(*work)
+        await all_or_none(work)
 
     async def _film(self, needs: MatchNeeds) -> None:
         if "film_manifest" in needs.needs:
@@ -255,6 +320,9 @@ class IngestRun:
     async def _asset_worker(self) -> None:
         while True:
             ref = await self.assets.get()
+            if self._stop.is_set():
+                self.assets.task_done()
+                continue
             try:
                 await self.fetcher.asset(ref)
             except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
@@ -279,7 +347,8 @@ class IngestRun:
                 except TimeoutError:
                     break
             try:
-                await self.fetcher.profiles(batch)
+                if not self._stop.is_set():
+                    await self.fetcher.profiles(batch)
             except Exception as exc:  # noqa: BLE001 - handed to the main task, which re-raises it
                 self._stop_run(exc)
             finally:
@@ -298,11 +367,7 @@ class IngestRun:
     def _summary(self, *, interrupted: bool) -> RunSummary:
         tally = self.fetcher.tally
         counters = self.http.counters
-        missing = 0
-        for entry in self._listings:
-            missing += len(
-                landed.matches_needing_payloads(self.con, entry.player.xuid, endpoints=self.endpoints)
-            )
+        missing = len(landed.matches_needing_payloads(self.con, [p.xuid for p in self.players], endpoints=self.endpoints))
         return RunSummary(
             run_id=self.run_id, players=self._listings,
             landed=dict(tally.landed), failed=dict(tally.failed), terminal=dict(tally.terminal),

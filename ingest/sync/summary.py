@@ -14,6 +14,7 @@ ENDPOINT_LABELS = {
     "film_chunk": "film highlight chunks",
     "ugc_asset": "map/mode/playlist assets",
     "medal_metadata": "medal metadata",
+    "csr_season_calendar": "CSR season calendar",
     "player_profile": "player profiles",
 }
 

@@ -3,9 +3,10 @@
 
 Incremental (delete+insert on (player_xuid, match_id)): the function compares the current inputs
 with the inputs stored on each row (start_time, end_time, teammate set, friend set, gap) and
-returns exactly the rows that can differ from a full build. Post-hooks (in _player__models.yml)
-delete rows whose match is no longer an input and stamp the written rows' dbt_invocation_id
-(a Python model cannot render the invocation id itself).
+returns exactly the rows that can differ from a full build. The friend sets come resolved from
+fct_player_friend_sets (the one friend definition, shared with the friends' impact). Post-hooks
+(in _player__models.yml) delete rows whose match is no longer an input and stamp the written
+rows' dbt_invocation_id (a Python model cannot render the invocation id itself).
 """
 
 import polars as pl
@@ -20,14 +21,13 @@ def model(dbt, session):
         .project("player_xuid, match_id, start_time, end_time, teammate_xuids")
         .pl()
     )
-    friends = (
-        dbt.ref("prep_player_declared_friends")
-        .filter("friend_xuid is not null")
-        .project("player_xuid, friend_xuid")
-        .pl()
+    friend_sets = (
+        dbt.ref("fct_player_friend_sets").project("player_xuid, friends_mode, friend_xuids").pl()
     )
     stored = None
     if dbt.is_incremental:
         stored = session.sql(f"select {', '.join(TABLE_COLUMNS)} from {dbt.this}").pl()
-    rows = session_rows_to_write(matches, friends, stored, gap_minutes=gap_minutes)
+    rows = session_rows_to_write(
+        matches, None, stored, friend_sets=friend_sets, gap_minutes=gap_minutes
+    )
     return rows.with_columns(pl.lit(None, dtype=pl.String).alias("dbt_invocation_id"))

@@ -17,6 +17,9 @@ lands, through the real ``LandingWriter``:
   the map, mode and map-mode pair fixtures are landed under the refs of ``ASSET_MATCH_ID``
   (the payload's AssetId/VersionId rewritten to the key it is landed under);
 - the medal metadata fixture (stale on purpose: 4 NameIds of the stats are missing from it);
+- the CSR season calendar fixture (stale too: it ends in January 2024, a year before the recorded
+  matches, so the one ranked match with a rank recap has no CSR season and the warning test
+  ``assert_csr_matches_in_a_season`` lists it);
 - the ingester's explanation of every other gap, as it would record it: a terminal 404 in
   ``landing.fetch_attempts`` for every listed match without stats, every listed matchmade match
   without skill, and every other referenced asset version (endpoint ``ugc_asset``, key
@@ -92,6 +95,7 @@ class FixtureWarehouse:
     skill: dict[str, dict] = field(default_factory=dict)  # match_id -> skill payload
     assets: dict[tuple[str, str, str], dict] = field(default_factory=dict)  # (kind, id, version)
     medal_metadata: dict = field(default_factory=dict)
+    csr_season_calendar: dict = field(default_factory=dict)
     explained: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, key) 404s
 
 
@@ -156,6 +160,8 @@ def build_fixture_warehouse(path: Path) -> FixtureWarehouse:
 
         fw.medal_metadata = load_json(RESPONSES / "get_medal_metadata.json")
         writer.medal_metadata(compact(fw.medal_metadata))
+        fw.csr_season_calendar = load_json(RESPONSES / "get_csr_season_calendar.json")
+        writer.csr_season_calendar(compact(fw.csr_season_calendar))
 
         profile = {**load_json(RESPONSES / "get_users.json")[0], "xuid": TRACKED_XUID, "gamertag": TRACKED_GAMERTAG}
         writer.player(TRACKED_XUID, profile)

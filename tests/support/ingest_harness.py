@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,13 +14,31 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 
-from fake_halo import DEFAULT_TOKEN, RunningServer
+from fake_halo import DEFAULT_TOKEN, FaultRule, RunningServer
 from ingest.api.client import HttpSettings
 from ingest.sync.ingest_request import IngestRequest, run_ingest
 
 DEMO_MAIN = "2533274900000042"  # "Demo Spartan"
 DEMO_FRIEND = "2533274911112233"  # "Nimbus Crow"
 REPO = Path(__file__).resolve().parents[2]
+# Long enough that a held request is never answered while the test watches the run (the server's
+# threads are daemons: a held one does not delay the end of the tests).
+HOLD_S = 600.0
+
+
+def hold_stats_of(match_id: str) -> FaultRule:
+    """A fault rule: the stats of ``match_id`` are not answered while the test runs, so a run
+    given this rule cannot land every match before it is stopped."""
+    return FaultRule("slow", endpoint="stats", path_regex=match_id, delay_s=HOLD_S)
+
+
+def wait_for_requests(server: RunningServer, endpoint: str, n: int, *, timeout_s: float = 120.0) -> None:
+    """Return once the fake API has received ``n`` requests for ``endpoint``: progress, not time
+    (the generous timeout only ends a run that made none)."""
+    deadline = time.monotonic() + timeout_s
+    while server.count(endpoint=endpoint) < n:
+        assert time.monotonic() < deadline, f"the ingest made no progress ({server.count(endpoint=endpoint)} {endpoint} of {n})"
+        time.sleep(0.05)
 
 
 @dataclass
