@@ -36,6 +36,18 @@ DB="$OUT_DIR/halo.duckdb"
 
 say() { printf '%s scheduled_run: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
+# A sync's build checks the rows it wrote; once a week it audits every row (docs/incremental.md).
+audit=${HALO_FULL_AUDIT:-weekly}
+case "$audit" in
+    always) full_audit=true ;;
+    never) full_audit=false ;;
+    weekly)
+        if [ "$(date -u +%u)" = "${HALO_FULL_AUDIT_DAY:-7}" ]; then full_audit=true; else full_audit=false; fi ;;
+    *)
+        say "HALO_FULL_AUDIT must be weekly, always or never (got '$audit')"
+        exit 2 ;;
+esac
+
 # -- 1. restore ------------------------------------------------------------------------------------
 restore=${HALO_RESTORE_FROM:-}
 if [ -n "$restore" ] && [ -d "$restore" ]; then
@@ -86,17 +98,6 @@ if [ "$ingest_status" -ne 0 ]; then
 fi
 
 # -- 3. dbt build ----------------------------------------------------------------------------------
-# A sync's build checks the rows it wrote; once a week it audits every row (docs/incremental.md).
-audit=${HALO_FULL_AUDIT:-weekly}
-case "$audit" in
-    always) full_audit=true ;;
-    never) full_audit=false ;;
-    weekly)
-        if [ "$(date -u +%u)" = "${HALO_FULL_AUDIT_DAY:-7}" ]; then full_audit=true; else full_audit=false; fi ;;
-    *)
-        say "HALO_FULL_AUDIT must be weekly, always or never (got '$audit')"
-        exit 2 ;;
-esac
 dbt_status=0
 if [ -f "$DB" ]; then
     if [ "$full_audit" = true ]; then say "dbt build (full audit)"; else say "dbt build"; fi
