@@ -33,4 +33,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal
+	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal warehouse/*.lock
