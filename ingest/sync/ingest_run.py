@@ -37,6 +37,19 @@ FRESH_MATCH_NOT_FOUND_RETRIES = 5
 PROFILE_BATCH_WAIT_S = 1.0
 
 
+async def _together(work: list[Awaitable[None]]) -> None:
+    """Run ``work`` concurrently; when one fails, cancel the others before raising (a plain gather
+    would leave them running, retrying against a closed client long after the run stopped)."""
+    tasks = [asyncio.ensure_future(job) for job in work]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 @dataclass
 class PlayerListing:
     player: ResolvedPlayer
@@ -120,7 +133,8 @@ class IngestRun:
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
-            self.writer.flush()  # whatever landed is kept, whatever the way out
+            if self.writer.failure is None:
+                self.writer.flush()  # whatever landed is kept, whatever the way out
 
     async def _until_fatal(self, awaitable: Awaitable[object]) -> None:
         """Await ``awaitable`` unless a worker hits an error that must stop the run (e.g. a 401)."""
@@ -161,6 +175,9 @@ class IngestRun:
             self._profile_xuids_seen.add(player.xuid)
             self._listings.append(PlayerListing(player))
         self.writer.flush()
+        # Into the database file itself, not only its write-ahead log: a log cut short later (a
+        # power loss) may cost payloads, which the next run fetches again, never who is tracked.
+        self.con.execute("checkpoint")
         return self.players
 
     def _seed_known_sets(self) -> None:
@@ -244,7 +261,7 @@ class IngestRun:
                 work.append(self.fetcher.match_skill(needs.match_id, humans, not_found_retries))
         if "film_manifest" in needs.needs or "film_chunk" in needs.needs:
             work.append(self._film(needs))
-        await asyncio.gather(*work)
+        await _together(work)
 
     async def _film(self, needs: MatchNeeds) -> None:
         if "film_manifest" in needs.needs:
