@@ -90,6 +90,9 @@ final as (
         award.TotalPersonalScoreAwarded as total_personal_score_awarded,
         awards.fetched_at
     from awards
+    -- As stg_halo__match_player_team_stats: a player without a PlayerId is left out (and reported
+    -- by assert_payloads_well_formed).
+    where player.PlayerId is not null
 
 )
 
