@@ -46,6 +46,7 @@ CHUNK_SCHEMA: dict[str, pl.DataType] = {
     "film_major_version": pl.Int32(),
     "data": pl.Binary(),
     "fetched_at": pl.Datetime("us", "UTC"),
+    "landing_seq": pl.Int64(),
 }
 CHUNK_COLUMNS: tuple[str, ...] = tuple(CHUNK_SCHEMA)
 
@@ -69,6 +70,7 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "chunk_index": pl.Int32(),
     "film_major_version": pl.Int32(),
     "chunk_fetched_at": pl.Datetime("us", "UTC"),
+    "chunk_landing_seq": pl.Int64(),
     "chunk_bytes": pl.Int64(),
     "decode_error": pl.String(),
     "event_count": pl.Int64(),
@@ -98,7 +100,8 @@ def decode_chunks(
     """One row per input chunk (``OUTPUT_SCHEMA``), in input order.
 
     ``chunks`` has ``CHUNK_COLUMNS``: match_id (one highlight chunk per match), chunk_index,
-    film_major_version (may be NULL), data (the zlib bytes as landed), fetched_at.
+    film_major_version (may be NULL), data (the zlib bytes as landed), fetched_at and landing_seq
+    (the chunk's version, passed through as chunk_fetched_at and chunk_landing_seq).
     """
     missing = [c for c in CHUNK_COLUMNS if c not in chunks.columns]
     if missing:
@@ -205,6 +208,7 @@ def _assemble(
             pl.col("chunk_index").cast(pl.Int32),
             pl.col("film_major_version").cast(pl.Int32),
             pl.col("fetched_at").dt.convert_time_zone("UTC").alias("chunk_fetched_at"),
+            pl.col("landing_seq").cast(pl.Int64).alias("chunk_landing_seq"),
             pl.col("data").bin.size().cast(pl.Int64).alias("chunk_bytes"),
         )
         .join(status, on="match_id", how="left", maintain_order="left")

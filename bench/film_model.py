@@ -86,16 +86,18 @@ def land_films(db: Path, ids: list[str]) -> None:
         for match_id in ids:
             stats["MatchId"] = match_id
             manifest["CustomData"] |= {"MatchId": match_id, "FilmMajorVersion": 38}
-            con.execute("insert into landing.match_stats values (?, ?, ?)",
+            con.execute("insert into landing.match_stats (match_id, payload, fetched_at) values (?, ?, ?)",
                         [match_id, json.dumps(stats), now])
-            con.execute("insert into landing.film_manifests values (?, ?, ?)",
+            con.execute("insert into landing.film_manifests (match_id, payload, fetched_at) values (?, ?, ?)",
                         [match_id, json.dumps(manifest), now])
-            con.execute("insert into landing.film_chunks values (?, ?, ?, 38, ?, ?)",
+            con.execute("insert into landing.film_chunks (match_id, chunk_index, chunk_type, film_major_version,"
+                        " data, fetched_at) values (?, ?, ?, 38, ?, ?)",
                         [match_id, CHUNK_INDEX, FILM_CHUNK_TYPE_HIGHLIGHTS, data, now])
         if not con.execute("select count(*) from landing.tracked_players").fetchone()[0]:
             con.execute("insert into landing.tracked_players (xuid, gamertag, added_at) values (?, ?, ?)",
                         [TRACKED_XUID, "aCurtis X89", now])
-            con.execute("insert into landing.medal_metadata values (?, ?)", [MEDAL_METADATA.read_text(), now])
+            con.execute("insert into landing.medal_metadata (payload, fetched_at) values (?, ?)",
+                        [MEDAL_METADATA.read_text(), now])
             for field, kind in ASSET_KINDS.items():
                 ref = stats["MatchInfo"][field]
                 con.execute(
@@ -146,7 +148,8 @@ def decode_only(ids: list[str]) -> dict[str, Any]:
     data = CHUNK.read_bytes()
     chunks = pl.DataFrame(
         {"match_id": ids, "chunk_index": [CHUNK_INDEX] * len(ids), "film_major_version": [38] * len(ids),
-         "data": [data] * len(ids), "fetched_at": [datetime.now(UTC)] * len(ids)},
+         "data": [data] * len(ids), "fetched_at": [datetime.now(UTC)] * len(ids),
+         "landing_seq": list(range(1, len(ids) + 1))},
         schema=CHUNK_SCHEMA,
     )
     load_before = os.getloadavg()[0]

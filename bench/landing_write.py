@@ -40,9 +40,9 @@ class ExecutemanyWriter(LandingWriter):
 
     def write_table(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         spec = LANDING_TABLES[table]
-        placeholders = ", ".join("?" for _ in spec.columns)
+        placeholders = ", ".join("?" for _ in spec.written_columns)
         self.con.executemany(
-            f"insert into landing.{table} ({', '.join(spec.column_names)}) values ({placeholders})"
+            f"insert into landing.{table} ({', '.join(spec.written_column_names)}) values ({placeholders})"
             f"{spec.upsert_clause()}",
             rows,
         )

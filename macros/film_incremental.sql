@@ -3,18 +3,25 @@
     same arguments to film_matches_to_build (its filter) and film_stale_rows_post_hook (its
     post-hook, in its YAML config). -#}
 
-{#- The versions each match of the mart is to be built from: match_id, chunk_fetched_at, stats_fetched_at. -#}
+{#- The versions each match of the mart is to be built from: match_id, chunk_landing_seq,
+    stats_landing_seq (and stats_fetched_at, carried as information). -#}
 {% macro film_current_versions(decodes, matches, decode_condition, stats_required=false) -%}
-    select decodes.match_id, decodes.chunk_fetched_at, matches.stats_fetched_at
+    select decodes.match_id, decodes.chunk_landing_seq, matches.stats_landing_seq, matches.stats_fetched_at
     from (
-        select match_id, chunk_fetched_at
+        select match_id, chunk_landing_seq
         from {{ decodes }}
         where {{ decode_condition }}
     ) as decodes
     {{ 'inner' if stats_required else 'left' }} join (
-        select match_id, stats_fetched_at from {{ matches }}
+        select match_id, stats_landing_seq, stats_fetched_at from {{ matches }}
     ) as matches
         on decodes.match_id = matches.match_id
+{%- endmacro %}
+
+
+{#- The versions a per-match film mart's rows store. -#}
+{% macro film_version_columns() -%}
+    {{ return(['chunk_landing_seq', 'stats_landing_seq']) }}
 {%- endmacro %}
 
 
@@ -26,17 +33,11 @@
         {{ film_current_versions(decodes, matches, decode_condition, stats_required) | indent(4) }}
     ) as versions
     left join (
-        select
-            match_id,
-            max(chunk_fetched_at) as chunk_fetched_at,
-            max(stats_fetched_at) as stats_fetched_at
-        from {{ this }}
-        group by match_id
+        {{ halo_versions_per_match(this, film_version_columns()) | indent(8) }}
     ) as built
         on versions.match_id = built.match_id
     where built.match_id is null
-        or versions.chunk_fetched_at is distinct from built.chunk_fetched_at
-        or versions.stats_fetched_at is distinct from built.stats_fetched_at
+        or {{ halo_versions_differ('versions', 'built', film_version_columns()) }}
     {%- else -%}
     {{ film_current_versions(decodes, matches, decode_condition, stats_required) }}
     {%- endif -%}
@@ -51,7 +52,6 @@
             {{ film_current_versions(decodes, matches, decode_condition, stats_required) | indent(8) }}
         ) as versions
         where versions.match_id = built.match_id
-            and versions.chunk_fetched_at = built.chunk_fetched_at
-            and versions.stats_fetched_at is not distinct from built.stats_fetched_at
+            and not ({{ halo_versions_differ('versions', 'built', film_version_columns()) }})
     )
 {%- endmacro %}

@@ -1,10 +1,15 @@
 {#- The incremental rules of the models that unpack or aggregate landed payloads, written once
-    (documented in macros/_macros.yml). -#}
-{% macro halo_landed_since_last_build(column='fetched_at', this_column=none) -%}
+    (documented in macros/_macros.yml; the rule they implement: docs/incremental.md). -#}
+{% macro halo_landed_since_last_build(column='landing_seq', this_column=none) -%}
     {%- if this is not none and is_incremental() -%}
-    where {{ column }} > (
-        select coalesce(max({{ this_column or column }}), '-infinity'::timestamptz) from {{ this }}
-    )
+    {%- set version = this_column or column -%}
+    {%- if execute and version not in adapter.get_columns_in_relation(this) | map(attribute='name') -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " has no column " ~ version ~ ": it was built by an earlier version of the project;"
+            ~ " rebuild the incremental models once with `halo build --full-refresh`"
+        ) }}
+    {%- endif -%}
+    where {{ column }} > (select coalesce(max(built.{{ version }}), 0) from {{ this }} as built)
     {%- endif -%}
 {%- endmacro %}
 
@@ -20,16 +25,22 @@
     ) as built
         on candidates.match_id = built.match_id
     where built.match_id is null
-        {%- for column in version_columns %}
-        or candidates.{{ column }} > coalesce(built.{{ column }}, '-infinity'::timestamptz)
-        {%- endfor %}
+        or {{ halo_versions_differ('candidates', 'built', version_columns) }}
     {%- else -%}
     select distinct match_id from {{ rows }}
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- The newest of each version column per match of `relation`. -#}
+{#- True when any version column differs between two aliases (NULL = no payload: a version too). -#}
+{% macro halo_versions_differ(current, built, version_columns) -%}
+    {%- for column in version_columns -%}
+    {{ current }}.{{ column }} is distinct from {{ built }}.{{ column }}{{ " or " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- The latest of each version column per match of `relation`. -#}
 {% macro halo_versions_per_match(relation, version_columns) -%}
     select
         match_id,

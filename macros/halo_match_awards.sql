@@ -9,7 +9,8 @@
         award_name_id,
         cast(sum(award_count) as bigint) as award_count,
         cast(sum(total_personal_score_awarded) as bigint) as total_personal_score_awarded,
-        max(fetched_at) as stats_fetched_at
+        max(fetched_at) as stats_fetched_at,
+        max(landing_seq) as stats_landing_seq
     from {{ rows }}
     group by match_id, player_id, award_name_id
 {%- endmacro %}

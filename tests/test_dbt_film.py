@@ -368,7 +368,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFilms:
     old_film_id = min(old_films, key=lambda m: m.start_ms).match_id
     execute(renamed_db, "delete from landing.players where xuid = ?", [QUILL])
     execute(renamed_db, "update landing.tracked_players set gamertag = null where xuid = ?", [QUILL])
-    execute(renamed_db, "update landing.film_chunks set fetched_at = now() where match_id = ?", [old_film_id])
+    execute(renamed_db, "update landing.film_chunks set fetched_at = now(), landing_seq = nextval('landing.landing_seq')"
+            " where match_id = ?", [old_film_id])
     renamed = run_dbt(root, renamed_db, "run", "-s", "int_film_chunk_decodes+")
     return DemoFilms(db, career, first, new_match_id, second, renamed_db, old_film_id, renamed)
 

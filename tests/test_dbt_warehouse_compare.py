@@ -39,8 +39,10 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
         "create view main.v as select id, name from main.dim_a",
     ])
     after = make_warehouse(tmp_path / "after.duckdb", [
-        "create table main.dim_a as select * from (values ('y', 2, 'run-2', timestamptz '2026-01-01 00:00:00+00'),"
-        " ('x', 1, 'run-2', timestamptz '2026-01-01 00:00:00+00')) t(name, id, dbt_invocation_id, stats_fetched_at)",
+        # ... and a bookkeeping column that only AFTER has (a landing_seq version) is not compared.
+        "create table main.dim_a as select * from (values ('y', 2, 'run-2', timestamptz '2026-01-01 00:00:00+00', 7),"
+        " ('x', 1, 'run-2', timestamptz '2026-01-01 00:00:00+00', 9))"
+        " t(name, id, dbt_invocation_id, stats_fetched_at, stats_landing_seq)",
         "create table main.fct_b as select * from (values (1, 10), (2, 20), (3, 30)) t(id, n)",
         "create table main.added as select 1 as id",
         "create table main.retyped as select 1::bigint as id",

@@ -26,6 +26,7 @@ from fake_halo import recorded
 V38 = recorded.film("38_63391382-6b88-43f9-9ff4-6313404c419c.gzip").read_bytes()
 V37 = recorded.film("highlight_events.gzip").read_bytes()
 LANDED = datetime(2025, 1, 6, 18, 0, tzinfo=UTC)
+LANDING_SEQ = 41
 
 
 def chunks(*rows: tuple[str, int | None, bytes]) -> pl.DataFrame:
@@ -36,6 +37,7 @@ def chunks(*rows: tuple[str, int | None, bytes]) -> pl.DataFrame:
             "film_major_version": [r[1] for r in rows],
             "data": [r[2] for r in rows],
             "fetched_at": [LANDED] * len(rows),
+            "landing_seq": [LANDING_SEQ + i for i in range(len(rows))],
         },
         schema=CHUNK_SCHEMA,
     )
@@ -60,7 +62,8 @@ def test_counts_are_the_notice_counts_and_events_the_reference_events() -> None:
         203, 203, 149, 85)
     assert row["event_count"] == 640 == len(row["events"])
     assert (row["decode_error"], row["skipped_records"], row["first_skip_reason"]) == (None, 0, None)
-    assert (row["chunk_bytes"], row["chunk_fetched_at"], row["chunk_index"]) == (len(V38), LANDED, 26)
+    assert (row["chunk_bytes"], row["chunk_fetched_at"], row["chunk_landing_seq"], row["chunk_index"]) == (
+        len(V38), LANDED, LANDING_SEQ, 26)
     reference = decode_reference(V38, 38)
     assert [
         (e["event_seq"], e["xuid"], e["gamertag"], e["event_type"], e["time_ms"], e["medal_code"])

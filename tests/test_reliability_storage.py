@@ -44,8 +44,9 @@ def fs(tmp_path: Path) -> Iterator[SmallFs | None]:
 
 
 def landed_stats(db: Path) -> dict[str, object]:
-    """match_id -> fetched_at of every landed stats payload (DuckDB replays the log read-only)."""
-    return dict(query(db, "select match_id, fetched_at from landing.match_stats"))
+    """match_id -> landing_seq of every landed stats payload (DuckDB replays the log read-only): a
+    payload kept as it was committed keeps its landing_seq."""
+    return dict(query(db, "select match_id, landing_seq from landing.match_stats"))
 
 
 def cli_env(server: RunningServer, db: Path) -> dict[str, str]:

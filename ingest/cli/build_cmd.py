@@ -26,6 +26,9 @@ def build(
     path = resolve_db(db)
     # dbt answers a held lock with a traceback after its own retries; check first, clearly.
     open_warehouse(path, read_only=True, lock_wait_s=wait).close()
+    # A writable open brings an older warehouse's landing tables up to date (once) before dbt
+    # reads them.
+    open_warehouse(path, lock_wait_s=wait).close()
     code = dbt_build_streaming(path, sync_build_args(list(ctx.args), unit_tests=unit_tests))
     if code:
         raise typer.Exit(code)

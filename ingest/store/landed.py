@@ -43,14 +43,15 @@ def last_listing_complete(con: duckdb.DuckDBPyConnection, xuid: str, match_type:
     """Did the latest listing of this player's history (of a covering type) run to completion?
 
     Only then may a listing stop at the first already-known match: if the latest listing died
-    part-way, older matches may never have been listed, so the next one pages to the end.
+    part-way, older matches may never have been listed, so the next one pages to the end. Latest
+    in landing order (landing_seq), whatever the clock said when each listing started.
     """
     types = list(covering_types(match_type))
     row = con.execute(
         f"""
         select complete from landing.history_crawls
         where player_xuid = ? and match_type in ({", ".join("?" for _ in types)})
-        order by started_at desc limit 1
+        order by landing_seq desc limit 1
         """,
         [xuid, *types],
     ).fetchone()

@@ -69,15 +69,20 @@ with listed as (
 ),
 failures as (
     select
-        endpoint, key, http_status, error, terminal, attempted_at,
+        endpoint, key, http_status, error, terminal, attempted_at, landing_seq,
         count(distinct coalesce(run_id, attempted_at::varchar)) over (partition by endpoint, key) as failed_runs,
-        min(attempted_at) over (partition by endpoint, key) as failing_since
+        min(attempted_at) over (partition by endpoint, key) as failing_since,
+        -- How long it has been failing, as the attempts' clock recorded it (information for the
+        -- stuck rule only; which attempt is the latest follows the landing order).
+        max(attempted_at) over (partition by endpoint, key) - min(attempted_at) over (partition by endpoint, key)
+            as failing_for
     from landing.fetch_attempts
     where outcome <> 'landed'
 ),
 latest_attempt as (
+    -- Latest in landing order, not by attempted_at: the clock may have gone back between runs.
     select * from failures
-    qualify row_number() over (partition by endpoint, key order by attempted_at desc) = 1
+    qualify row_number() over (partition by endpoint, key order by landing_seq desc) = 1
 ),
 endpoints as (
     select * from (values {endpoint_rows}) e(endpoint)
@@ -115,7 +120,8 @@ fetch_state as (
         case when landed.match_id is null then latest_attempt.error end as error,
         case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at,
         case when landed.match_id is null then latest_attempt.failed_runs end as failed_runs,
-        case when landed.match_id is null then latest_attempt.failing_since end as failing_since
+        case when landed.match_id is null then latest_attempt.failing_since end as failing_since,
+        case when landed.match_id is null then latest_attempt.failing_for end as failing_for
     from grid
     left join landed using (match_id, endpoint)
     left join latest_attempt on latest_attempt.endpoint = grid.endpoint and latest_attempt.key = grid.match_id
@@ -126,11 +132,11 @@ verdicts as (
         *,
         status = 'failed'
             and failed_runs >= {stuck_runs}
-            and last_attempt_at - failing_since >= interval {stuck_days} day as is_stuck
+            and failing_for >= interval {stuck_days} day as is_stuck
     from fetch_state
 )
 select
-    * exclude (is_stuck),
+    * exclude (is_stuck, failing_for),
     case
         when status = 'landed' then 'complete'
         when status = 'not_applicable' then 'not_applicable'

@@ -3,7 +3,8 @@
 One rule for every landing write: rows are buffered in memory and committed together, in one
 transaction, every ``batch_size`` rows or ``max_delay_s`` seconds, and on ``flush()``/``close()``.
 A crash loses at most the rows of the batch in flight; a replayed payload overwrites its own row
-(upsert on the table's key), so re-landing is idempotent.
+(upsert on the table's key), so re-landing is idempotent. Rows carry ``fetched_at`` from this
+process's clock; their ``landing_seq`` is assigned by the store itself (registry.py), never here.
 
 A batch goes in as one Arrow table per landing table (``insert ... select ... on conflict``, the
 types and the conflict clause from the registry): a flush runs on the ingester's event loop, and
@@ -31,7 +32,8 @@ def utc_now() -> datetime:
 
 
 def arrow_rows(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
-    """``rows`` of a landing table (tuples in its column order) as an Arrow table of its types."""
+    """``rows`` of a landing table (tuples of its written columns, in order) as an Arrow table of
+    their types."""
     schema = LANDING_TABLES[table].arrow_schema()
     return pa.table(
         [pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)],
@@ -57,7 +59,7 @@ def upsert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any
     if spec.key:
         # One statement may not update a row twice: the last write of a key wins, as it would
         # row by row.
-        at = [spec.column_names.index(k) for k in spec.key]
+        at = [spec.written_column_names.index(k) for k in spec.key]
         rows = list({tuple(row[i] for i in at): row for row in rows}.values())
     insert_arrow(con, table, arrow_rows(table, rows), spec.upsert_clause())
 

@@ -1,6 +1,6 @@
--- Incremental: besides new and re-fetched matches, a match is rebuilt when its asset names became
--- resolvable (more refs resolve, or a resolved asset landed again), so names filled in by a later
--- asset fetch reach the mart without a full refresh.
+-- Incremental: besides new and re-fetched matches, a match is rebuilt when an asset it refers to
+-- landed (assets_landing_seq moved), so names filled in by a later asset fetch reach the mart
+-- without a full refresh.
 with
 
 matches as (
@@ -9,41 +9,11 @@ matches as (
 
 ),
 
-{% if is_incremental() %}
-
-built as (
-
-    select
-        match_id,
-        stats_fetched_at,
-        assets_resolved_count,
-        assets_fetched_at
-    from {{ this }}
-
-),
-
 matches_to_build as (
 
-    select matches.match_id
-    from matches
-    left join built on matches.match_id = built.match_id
-    where
-        built.match_id is null
-        or matches.stats_fetched_at > built.stats_fetched_at
-        or matches.assets_resolved_count > built.assets_resolved_count
-        or matches.assets_fetched_at > coalesce(built.assets_fetched_at, '-infinity'::timestamptz)
+    {{ halo_matches_to_build('matches', ['stats_landing_seq', 'assets_landing_seq']) }}
 
 ),
-
-{% else %}
-
-matches_to_build as (
-
-    select match_id from matches
-
-),
-
-{% endif %}
 
 final as (
 
@@ -90,8 +60,9 @@ final as (
         matches.human_count,
         matches.asset_ref_count,
         matches.assets_resolved_count,
-        matches.assets_fetched_at,
+        matches.assets_landing_seq,
         matches.stats_fetched_at,
+        matches.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from matches
     inner join matches_to_build on matches.match_id = matches_to_build.match_id

@@ -25,7 +25,8 @@ skill_payloads as (
 
     select
         match_id,
-        max(fetched_at) as skill_fetched_at
+        max(fetched_at) as skill_fetched_at,
+        max(landing_seq) as skill_landing_seq
     from {{ ref('stg_halo__match_skill') }}
     group by match_id
 
@@ -36,7 +37,9 @@ match_payloads as (
     select
         players.match_id,
         max(players.stats_fetched_at) as stats_fetched_at,
-        max(skill_payloads.skill_fetched_at) as skill_fetched_at
+        max(players.stats_landing_seq) as stats_landing_seq,
+        max(skill_payloads.skill_fetched_at) as skill_fetched_at,
+        max(skill_payloads.skill_landing_seq) as skill_landing_seq
     from players
     left join skill_payloads on players.match_id = skill_payloads.match_id
     group by players.match_id
@@ -45,7 +48,7 @@ match_payloads as (
 
 matches_to_build as (
 
-    {{ halo_matches_to_build('match_payloads', ['stats_fetched_at', 'skill_fetched_at']) }}
+    {{ halo_matches_to_build('match_payloads', ['stats_landing_seq', 'skill_landing_seq']) }}
 
 ),
 
@@ -143,6 +146,8 @@ final as (
         skill.onyx_counterfactual_deaths,
         match_payloads.stats_fetched_at,
         match_payloads.skill_fetched_at,
+        match_payloads.stats_landing_seq,
+        match_payloads.skill_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from players
     inner join matches_to_build on players.match_id = matches_to_build.match_id

@@ -1,4 +1,4 @@
--- Incremental: besides new and re-fetched matches, a match is rebuilt when a newer medal-metadata
+-- Incremental: besides new and re-fetched matches, a match is rebuilt when another medal-metadata
 -- fetch landed than the one its names came from, so a NameId unknown to stale metadata gets its
 -- name once fresh metadata lands.
 with
@@ -11,7 +11,7 @@ medals as (
 
 matches_to_build as (
 
-    {{ halo_matches_to_build('medals', ['stats_fetched_at', 'medal_metadata_fetched_at']) }}
+    {{ halo_matches_to_build('medals', ['stats_landing_seq', 'medal_metadata_landing_seq']) }}
 
 ),
 
@@ -34,7 +34,8 @@ final as (
         medals.sprite_index,
         medals.medal_personal_score,
         medals.stats_fetched_at,
-        medals.medal_metadata_fetched_at,
+        medals.stats_landing_seq,
+        medals.medal_metadata_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from medals
     inner join matches_to_build on medals.match_id = matches_to_build.match_id

@@ -8,7 +8,7 @@ awards as (
 
 matches_to_build as (
 
-    {{ halo_matches_to_build('awards', ['stats_fetched_at']) }}
+    {{ halo_matches_to_build('awards', ['stats_landing_seq']) }}
 
 ),
 
@@ -24,6 +24,7 @@ final as (
         awards.award_count,
         awards.total_score,
         awards.stats_fetched_at,
+        awards.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from awards
     inner join matches_to_build on awards.match_id = matches_to_build.match_id

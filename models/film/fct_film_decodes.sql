@@ -28,6 +28,7 @@ final as (
         decodes.film_major_version,
         decodes.chunk_bytes,
         decodes.chunk_fetched_at,
+        decodes.chunk_landing_seq,
         decodes.decode_error is null as is_decoded,
         decodes.decode_error,
         decodes.event_count,

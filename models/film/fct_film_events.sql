@@ -48,12 +48,14 @@ final as (
         events.bit_offset,
         events.film_major_version,
         events.chunk_fetched_at,
+        events.chunk_landing_seq,
         matches_to_build.stats_fetched_at,
+        matches_to_build.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from events
     inner join matches_to_build
         on events.match_id = matches_to_build.match_id
-            and events.chunk_fetched_at = matches_to_build.chunk_fetched_at
+            and events.chunk_landing_seq = matches_to_build.chunk_landing_seq
     left join players
         on events.match_id = players.match_id
             and events.xuid = players.xuid

@@ -36,13 +36,15 @@ final as (
         reconciliation.max_abs_diff,
         reconciliation.is_exact,
         reconciliation.chunk_fetched_at,
+        reconciliation.chunk_landing_seq,
         reconciliation.stats_fetched_at,
+        reconciliation.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from reconciliation
     inner join matches_to_build
         on reconciliation.match_id = matches_to_build.match_id
-            and reconciliation.chunk_fetched_at = matches_to_build.chunk_fetched_at
-            and reconciliation.stats_fetched_at = matches_to_build.stats_fetched_at
+            and reconciliation.chunk_landing_seq = matches_to_build.chunk_landing_seq
+            and reconciliation.stats_landing_seq = matches_to_build.stats_landing_seq
 
 )
 

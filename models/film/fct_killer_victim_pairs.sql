@@ -31,12 +31,14 @@ final as (
         pairs.killer_team_id,
         pairs.victim_team_id,
         pairs.chunk_fetched_at,
+        pairs.chunk_landing_seq,
         pairs.stats_fetched_at,
+        pairs.stats_landing_seq,
         '{{ invocation_id }}' as dbt_invocation_id
     from pairs
     inner join matches_to_build
         on pairs.match_id = matches_to_build.match_id
-            and pairs.chunk_fetched_at = matches_to_build.chunk_fetched_at
+            and pairs.chunk_landing_seq = matches_to_build.chunk_landing_seq
 
 )
 

@@ -1,5 +1,6 @@
 -- A view, so `halo status` sees the current state between builds (where a gap may be
--- 'needs_build'); the statuses are docs/domain/completeness.md's.
+-- 'needs_build'); the statuses are docs/domain/completeness.md's. Built versus landed compares
+-- landing_seq values (docs/incremental.md).
 with
 
 listed as (
@@ -24,7 +25,7 @@ stats as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_stats'
 
@@ -34,7 +35,7 @@ highlight_chunks as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__film_highlight_chunks') }}
 
 ),
@@ -43,7 +44,7 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from {{ ref('stg_halo__match_payload_landings') }}
     where endpoint = 'match_skill'
 
@@ -53,8 +54,8 @@ built_match_players as (
 
     select
         match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
+        max(stats_landing_seq) as stats_landing_seq,
+        max(skill_landing_seq) as skill_landing_seq
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -64,7 +65,7 @@ film_decodes as (
 
     select
         match_id,
-        chunk_fetched_at,
+        chunk_landing_seq,
         decode_error
     from {{ ref('fct_film_decodes') }}
 
@@ -116,8 +117,8 @@ derived_rows as (
         'match_players' as data_type,
         case
             when stats.match_id is null then 'not_applicable'
-            when built_match_players.stats_fetched_at = stats.fetched_at
-                and (built_match_players.skill_fetched_at is not distinct from skill.fetched_at)
+            when built_match_players.stats_landing_seq = stats.landing_seq
+                and (built_match_players.skill_landing_seq is not distinct from skill.landing_seq)
                 then 'complete'
             else 'needs_build'
         end as status,
@@ -136,7 +137,7 @@ derived_rows as (
         'film_events' as data_type,
         case
             when highlight_chunks.match_id is null then 'not_applicable'
-            when (film_decodes.chunk_fetched_at is distinct from highlight_chunks.fetched_at)
+            when (film_decodes.chunk_landing_seq is distinct from highlight_chunks.landing_seq)
                 then 'needs_build'
             when film_decodes.decode_error is not null then 'explained'
             else 'complete'

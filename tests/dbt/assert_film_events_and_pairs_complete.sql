@@ -4,7 +4,7 @@ decodes as (
 
     select
         match_id,
-        chunk_fetched_at,
+        chunk_landing_seq,
         event_count,
         pair_count
     from {{ ref('int_film_chunk_decodes') }}
@@ -15,7 +15,7 @@ matches as (
 
     select
         match_id,
-        stats_fetched_at
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -24,7 +24,7 @@ expected as (
 
     select
         decodes.*,
-        matches.stats_fetched_at
+        matches.stats_landing_seq
     from decodes
     left join matches on decodes.match_id = matches.match_id
 
@@ -35,8 +35,8 @@ built as (
     select
         'events' as mart,
         match_id,
-        chunk_fetched_at,
-        stats_fetched_at
+        chunk_landing_seq,
+        stats_landing_seq
     from {{ ref('fct_film_events') }}
 
     union all
@@ -44,8 +44,8 @@ built as (
     select
         'pairs' as mart,
         match_id,
-        chunk_fetched_at,
-        stats_fetched_at
+        chunk_landing_seq,
+        stats_landing_seq
     from {{ ref('fct_killer_victim_pairs') }}
 
 ),
@@ -56,8 +56,8 @@ built_rows as (
         built.match_id,
         built.mart,
         (
-            built.chunk_fetched_at is distinct from expected.chunk_fetched_at
-            or built.stats_fetched_at is distinct from expected.stats_fetched_at
+            built.chunk_landing_seq is distinct from expected.chunk_landing_seq
+            or built.stats_landing_seq is distinct from expected.stats_landing_seq
         ) as is_stale
     from built
     left join expected on built.match_id = expected.match_id

@@ -5,8 +5,8 @@ expected_players as (
     select
         match_id,
         xuid,
-        chunk_fetched_at,
-        stats_fetched_at
+        chunk_landing_seq,
+        stats_landing_seq
     from {{ ref('prep_film_player_reconciliation') }}
 
 ),
@@ -16,8 +16,8 @@ built as (
     select
         match_id,
         xuid,
-        chunk_fetched_at,
-        stats_fetched_at
+        chunk_landing_seq,
+        stats_landing_seq
     from {{ ref('fct_film_reconciliation') }}
 
 )
@@ -36,5 +36,5 @@ full outer join built
         and expected_players.xuid = built.xuid
 where built.match_id is null
     or expected_players.match_id is null
-    or built.chunk_fetched_at <> expected_players.chunk_fetched_at
-    or built.stats_fetched_at <> expected_players.stats_fetched_at
+    or built.chunk_landing_seq <> expected_players.chunk_landing_seq
+    or built.stats_landing_seq <> expected_players.stats_landing_seq

@@ -11,7 +11,7 @@ stats as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from landings
     where endpoint = 'match_stats'
 
@@ -29,7 +29,7 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        landing_seq
     from landings
     where endpoint = 'match_skill'
 
@@ -39,7 +39,8 @@ named as (
 
     select
         match_id,
-        assets_resolved_count
+        assets_resolved_count,
+        assets_landing_seq
     from {{ ref('int_matches_named') }}
 
 ),
@@ -48,8 +49,9 @@ dim as (
 
     select
         match_id,
-        stats_fetched_at,
-        assets_resolved_count
+        stats_landing_seq,
+        assets_resolved_count,
+        assets_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -58,8 +60,8 @@ fct as (
 
     select
         match_id,
-        max(stats_fetched_at) as stats_fetched_at,
-        max(skill_fetched_at) as skill_fetched_at
+        max(stats_landing_seq) as stats_landing_seq,
+        max(skill_landing_seq) as skill_landing_seq
     from {{ ref('fct_match_players') }}
     group by match_id
 
@@ -73,8 +75,9 @@ from stats
 left join dim on stats.match_id = dim.match_id
 left join named on stats.match_id = named.match_id
 where dim.match_id is null
-    or dim.stats_fetched_at <> stats.fetched_at
+    or dim.stats_landing_seq <> stats.landing_seq
     or dim.assets_resolved_count <> named.assets_resolved_count
+    or dim.assets_landing_seq is distinct from named.assets_landing_seq
 
 union all
 
@@ -88,8 +91,8 @@ left join skill on stats.match_id = skill.match_id
 -- A payload listing no player with a PlayerId has no rows to build (assert_payloads_well_formed
 -- reports it).
 where (fct.match_id is null and stats.match_id in (select with_players.match_id from with_players))
-    or fct.stats_fetched_at <> stats.fetched_at
-    or fct.skill_fetched_at is distinct from skill.fetched_at
+    or fct.stats_landing_seq <> stats.landing_seq
+    or fct.skill_landing_seq is distinct from skill.landing_seq
 
 union all
 
@@ -98,7 +101,7 @@ select
     'fct_medals' as mart,
     'names from an older medal-metadata fetch' as problem
 from {{ ref('fct_medals') }} as medals
-where medals.medal_metadata_fetched_at is distinct from (
-        select max(metadata.fetched_at) from {{ source('halo', 'medal_metadata') }} as metadata
+where medals.medal_metadata_landing_seq is distinct from (
+        select max(metadata.landing_seq) from {{ source('halo', 'medal_metadata') }} as metadata
     )
 group by medals.match_id

@@ -43,7 +43,7 @@ latest_failure as (
     from {{ ref('stg_halo__fetch_attempts') }}
     where endpoint = 'ugc_asset'
         and outcome <> 'landed'
-    qualify row_number() over (partition by key order by attempted_at desc) = 1
+    qualify row_number() over (partition by key order by landing_seq desc) = 1
 
 )
 

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,7 +58,10 @@ def ingest_once(
     return IngestOutcome(code, out.getvalue(), err.getvalue())
 
 
-def halo_subprocess(args: list[str], server: RunningServer, db_path: Path, **popen: object) -> subprocess.Popen[str]:
+def halo_subprocess(
+    args: list[str], server: RunningServer, db_path: Path, *, wrapper: Sequence[str] = (), **popen: object
+) -> subprocess.Popen[str]:
+    """``halo <args>`` in a child process (run through ``wrapper``, e.g. ``faketime -f -1d``)."""
     env = {
         **os.environ,
         "HALO_API_BASE_URL": server.base_url,
@@ -65,7 +69,7 @@ def halo_subprocess(args: list[str], server: RunningServer, db_path: Path, **pop
         "HALO_DB": str(db_path),
     }
     return subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "ingest", *args],
+        [*wrapper, sys.executable, "-m", "ingest", *args],
         cwd=REPO, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen,
     )
 

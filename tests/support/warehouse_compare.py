@@ -26,8 +26,11 @@ from pathlib import Path
 
 import duckdb
 
-# When a payload landed and which dbt run wrote a row differ between two equivalent histories.
-VOLATILE = re.compile(r"(fetched_at|dbt_invocation_id|_built_at|added_at|gamertag_seen_at|tracked_since)$")
+# When a payload landed (by the clock, and its place in the landing order) and which dbt run wrote
+# a row differ between two equivalent histories.
+VOLATILE = re.compile(
+    r"(fetched_at|landing_seq|dbt_invocation_id|_built_at|added_at|gamertag_seen_at|tracked_since)$"
+)
 COMPARED_SCHEMAS = ("main", "reference")
 
 

@@ -27,9 +27,10 @@ types as (
 
 ),
 
+-- The version of the names: the landing of the metadata staging reads (its latest).
 latest_metadata_fetch as (
 
-    select max(fetched_at) as medal_metadata_fetched_at from metadata
+    select max(landing_seq) as medal_metadata_landing_seq from metadata
 
 ),
 
@@ -58,7 +59,8 @@ final as (
         metadata.sprite_index,
         metadata.personal_score as medal_personal_score,
         summed.stats_fetched_at,
-        latest_metadata_fetch.medal_metadata_fetched_at
+        summed.stats_landing_seq,
+        latest_metadata_fetch.medal_metadata_landing_seq
     from summed
     cross join latest_metadata_fetch
     left join metadata on summed.award_name_id = metadata.medal_name_id

@@ -35,7 +35,8 @@ final as (
             summed.total_personal_score_awarded,
             summed.award_count * names.points_per_award
         ) as total_score,
-        summed.stats_fetched_at
+        summed.stats_fetched_at,
+        summed.stats_landing_seq
     from summed
     left join names on summed.award_name_id = names.personal_score_name_id
     -- An award listed with nothing counted and nothing scored carries no information.

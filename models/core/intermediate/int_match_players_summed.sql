@@ -7,7 +7,7 @@ entries as (
 
     select * from {{ ref('stg_halo__match_player_team_stats') }}
     -- A table, built per match from its landed stats payload only (see halo_incremental.sql).
-    {{ halo_landed_since_last_build('fetched_at', 'stats_fetched_at') }}
+    {{ halo_landed_since_last_build('landing_seq', 'stats_landing_seq') }}
 
 ),
 
@@ -58,7 +58,8 @@ one_entry_players as (
             round(api_avg_life_seconds * spawns / nullif(spawns, 0), 7),
             api_avg_life_seconds
         ) as decimal(18, 7)) as avg_life_seconds,
-        fetched_at
+        fetched_at,
+        landing_seq
     from entries_counted
     where entry_rows = 1
 
@@ -97,7 +98,8 @@ multi_entry_sums as (
             round(sum(api_avg_life_seconds * spawns) / nullif(sum(spawns), 0), 7),
             max(api_avg_life_seconds)
         ) as decimal(18, 7)) as avg_life_seconds,
-        max(fetched_at) as fetched_at
+        max(fetched_at) as fetched_at,
+        max(landing_seq) as landing_seq
     from entries_counted
     where entry_rows > 1
     group by match_id, player_id
@@ -166,7 +168,8 @@ final as (
         avg_life_seconds,
         cast(pvp_kills + pvp_assists / 3 - pvp_deaths as double) as pvp_kda,
         cast(pve_kills + pve_assists / 3 - pve_deaths as double) as pve_kda,
-        fetched_at as stats_fetched_at
+        fetched_at as stats_fetched_at,
+        landing_seq as stats_landing_seq
     from joined
 
 )

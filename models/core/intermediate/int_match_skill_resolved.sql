@@ -118,7 +118,8 @@ final as (
         resolved.diamond_counterfactual_deaths,
         resolved.onyx_counterfactual_kills,
         resolved.onyx_counterfactual_deaths,
-        resolved.fetched_at as skill_fetched_at
+        resolved.fetched_at as skill_fetched_at,
+        resolved.landing_seq as skill_landing_seq
     from first_other_team as resolved
     left join other_players_mean
         on resolved.match_id = other_players_mean.match_id

@@ -108,10 +108,11 @@ named as (
             + (matches.playlist_asset_id is not null)::integer
             + (matches.map_mode_pair_asset_id is not null)::integer
         ) as asset_ref_count,
-        -- greatest() ignores NULLs: the newest landing among the assets resolved.
+        -- greatest() ignores NULLs: the latest landing among the assets resolved (a newly landed
+        -- asset always raises it: docs/incremental.md).
         greatest(
-            maps.fetched_at, modes.fetched_at, playlists.fetched_at, pairs.fetched_at
-        ) as assets_fetched_at
+            maps.landing_seq, modes.landing_seq, playlists.landing_seq, pairs.landing_seq
+        ) as assets_landing_seq
     from matches
     left join assets as maps
         on matches.map_asset_id = maps.asset_id
@@ -226,8 +227,9 @@ final as (
         coalesce(player_counts.human_count, 0) as human_count,
         labelled.asset_ref_count,
         labelled.assets_resolved_count,
-        labelled.assets_fetched_at,
-        labelled.fetched_at as stats_fetched_at
+        labelled.assets_landing_seq,
+        labelled.fetched_at as stats_fetched_at,
+        labelled.landing_seq as stats_landing_seq
     from labelled
     left join categorised on labelled.match_id = categorised.match_id
     left join team_scores on labelled.match_id = team_scores.match_id

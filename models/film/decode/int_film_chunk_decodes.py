@@ -5,7 +5,8 @@ lists. The row is the "done" marker: a chunk that failed, or decoded to 0 events
 keeps its row and is never decoded again.
 
 Incremental (delete+insert on match_id): only chunks with no row here yet, landed again since
-(fetched_at differs from the stored chunk_fetched_at), or paired with another tolerance (var
+(landing_seq differs from the stored chunk_landing_seq; never the clock: docs/incremental.md),
+or paired with another tolerance (var
 film_pair_tolerance_ms differs from the stored pair_tolerance_ms) are read and decoded. Which
 ones is decided first without the chunk bytes, then only those chunks are read (landing stores
 them uncompressed so that one chunk can be read without its neighbours: ingest/store/registry.py).
@@ -49,7 +50,7 @@ def _to_decode(chunks, this: str | None, tolerance_ms: int) -> list[str]:
             "select chunks.match_id from chunks left join " + this + " as built"
             " on chunks.match_id = built.match_id"
             " where built.match_id is null"
-            " or chunks.fetched_at is distinct from built.chunk_fetched_at"
+            " or chunks.landing_seq is distinct from built.chunk_landing_seq"
             f" or built.pair_tolerance_ms is distinct from {tolerance_ms}"
             " order by chunks.match_id"
         )

@@ -7,6 +7,7 @@ decodes as (
         match_id,
         film_major_version,
         chunk_fetched_at,
+        chunk_landing_seq,
         events
     from {{ ref('int_film_chunk_decodes') }}
     where event_count > 0
@@ -19,6 +20,7 @@ unnested as (
         match_id,
         film_major_version,
         chunk_fetched_at,
+        chunk_landing_seq,
         -- A recursive unnest expands the structs into their fields: no alias to give.
         unnest(events, recursive := true)  -- noqa: AL03
     from decodes
@@ -39,7 +41,8 @@ final as (
         medal_code,
         bit_offset,
         film_major_version,
-        chunk_fetched_at
+        chunk_fetched_at,
+        chunk_landing_seq
     from unnested
 
 )

@@ -7,6 +7,7 @@ decodes as (
     select
         match_id,
         chunk_fetched_at,
+        chunk_landing_seq,
         pairs
     from {{ ref('int_film_chunk_decodes') }}
     where pair_count > 0
@@ -29,7 +30,8 @@ matches as (
     select
         match_id,
         teams_enabled,
-        stats_fetched_at
+        stats_fetched_at,
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -39,6 +41,7 @@ unnested as (
     select
         match_id,
         chunk_fetched_at,
+        chunk_landing_seq,
         -- A recursive unnest expands the structs into their fields: no alias to give.
         unnest(pairs, recursive := true)  -- noqa: AL03
     from decodes
@@ -67,7 +70,9 @@ final as (
             else killers.team_id = victims.team_id
         end as is_team_kill,
         unnested.chunk_fetched_at,
-        matches.stats_fetched_at
+        unnested.chunk_landing_seq,
+        matches.stats_fetched_at,
+        matches.stats_landing_seq
     from unnested
     left join matches on unnested.match_id = matches.match_id
     left join players as killers

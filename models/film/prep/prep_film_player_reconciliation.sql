@@ -6,7 +6,8 @@ decodes as (
 
     select
         match_id,
-        chunk_fetched_at
+        chunk_fetched_at,
+        chunk_landing_seq
     from {{ ref('int_film_chunk_decodes') }}
     where decode_error is null
 
@@ -16,7 +17,8 @@ matches as (
 
     select
         match_id,
-        stats_fetched_at
+        stats_fetched_at,
+        stats_landing_seq
     from {{ ref('dim_matches') }}
 
 ),
@@ -71,7 +73,9 @@ reconciled_matches as (
     select
         decodes.match_id,
         decodes.chunk_fetched_at,
-        matches.stats_fetched_at
+        decodes.chunk_landing_seq,
+        matches.stats_fetched_at,
+        matches.stats_landing_seq
     from decodes
     inner join matches on decodes.match_id = matches.match_id
 
@@ -149,7 +153,9 @@ final as (
         and joined.film_deaths = joined.stats_deaths
         and joined.film_medals = joined.stats_medals as is_exact,
         reconciled_matches.chunk_fetched_at,
-        reconciled_matches.stats_fetched_at
+        reconciled_matches.chunk_landing_seq,
+        reconciled_matches.stats_fetched_at,
+        reconciled_matches.stats_landing_seq
     from joined
     inner join reconciled_matches on joined.match_id = reconciled_matches.match_id
 

@@ -18,7 +18,8 @@ final as (
         attempts,
         outcome,
         terminal as is_terminal,
-        run_id
+        run_id,
+        landing_seq
     from source
 
 )

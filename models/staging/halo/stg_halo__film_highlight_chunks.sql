@@ -53,6 +53,7 @@ final as (
         latest_chunks.data,
         octet_length(latest_chunks.data) as chunk_bytes,
         latest_chunks.fetched_at,
+        latest_chunks.landing_seq,
         manifests.fetched_at as manifest_fetched_at
     from latest_chunks
     left join manifests on latest_chunks.match_id = manifests.match_id

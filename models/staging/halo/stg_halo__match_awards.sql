@@ -15,7 +15,8 @@ unpacked as (
     select
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_match_awards_spec()) }}).Players as players,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -25,6 +26,7 @@ players as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         {{ halo_unnest_with_position('unpacked.players', 'player', 'player_index') }}
     from unpacked
 
@@ -35,6 +37,7 @@ entries as (
     select
         players.match_id,
         players.fetched_at,
+        players.landing_seq,
         players.player_index,
         players.player,
         {{ halo_unnest_with_position('players.player.PlayerTeamStats', 'entry', 'entry_index') }}
@@ -47,6 +50,7 @@ award_lists as (
     select
         entries.match_id,
         entries.fetched_at,
+        entries.landing_seq,
         entries.player_index,
         entries.player,
         entries.entry_index,
@@ -64,6 +68,7 @@ awards as (
     select
         award_lists.match_id,
         award_lists.fetched_at,
+        award_lists.landing_seq,
         award_lists.player_index,
         award_lists.player,
         award_lists.entry_index,
@@ -88,7 +93,8 @@ final as (
         award.NameId as award_name_id,
         award.Count as award_count,
         award.TotalPersonalScoreAwarded as total_personal_score_awarded,
-        awards.fetched_at
+        awards.fetched_at,
+        awards.landing_seq
     from awards
     -- As stg_halo__match_player_team_stats: a player without a PlayerId is left out (and reported
     -- by assert_payloads_well_formed).

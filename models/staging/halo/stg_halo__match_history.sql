@@ -15,7 +15,8 @@ unpacked as (
         player_xuid,
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_history_item_spec()) }}) as item,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -34,7 +35,8 @@ final as (
         item.Outcome as outcome,
         item.Rank as rank,
         item.PresentAtEndOfMatch as present_at_end,
-        unpacked.fetched_at
+        unpacked.fetched_at,
+        unpacked.landing_seq
     from unpacked
 
 )

@@ -1,13 +1,15 @@
--- When each match's stats and skill payloads landed, read from the landing tables without
--- unpacking anything: a view, so fct_match_completeness (and `halo status`) compare the marts with
--- what has landed now, not with what the incremental staging tables held at the last build.
+-- Each match's stats and skill payload versions (landing_seq) as landed now, read from the landing
+-- tables without unpacking anything: a view, so fct_match_completeness (and `halo status`) compare
+-- the marts with what has landed now, not with what the incremental staging tables held at the
+-- last build.
 with
 
 stats as (
 
     select
         match_id,
-        fetched_at
+        fetched_at,
+        landing_seq
     from {{ source('halo', 'match_stats') }}
 
 ),
@@ -16,7 +18,8 @@ skill as (
 
     select
         match_id,
-        fetched_at
+        fetched_at,
+        landing_seq
     from {{ source('halo', 'match_skill') }}
 
 ),
@@ -26,7 +29,8 @@ final as (
     select
         match_id,
         'match_stats' as endpoint,
-        fetched_at
+        fetched_at,
+        landing_seq
     from stats
 
     union all
@@ -34,7 +38,8 @@ final as (
     select
         match_id,
         'match_skill' as endpoint,
-        fetched_at
+        fetched_at,
+        landing_seq
     from skill
 
 )

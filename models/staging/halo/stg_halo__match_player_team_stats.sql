@@ -15,7 +15,8 @@ unpacked as (
     select
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_match_players_spec()) }}).Players as players,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -25,6 +26,7 @@ players as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         {{ halo_unnest_with_position('unpacked.players', 'player', 'player_index') }}
     from unpacked
 
@@ -68,7 +70,8 @@ final as (
         player.ParticipationInfo.ConfirmedParticipation as confirmed_participation,
         entry.TeamId as entry_team_id,
         {{ halo_stats_columns('entry.Stats') }},
-        entries.fetched_at
+        entries.fetched_at,
+        entries.landing_seq
     from entries
     -- A player without a PlayerId cannot be told apart from the others (every player mart is
     -- keyed on it): left out, and reported by the warning test assert_payloads_well_formed.

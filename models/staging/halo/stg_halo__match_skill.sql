@@ -16,7 +16,8 @@ unpacked as (
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_match_skill_spec()) }}).Value as answers,
         requested_xuids,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -26,6 +27,7 @@ answer_rows as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         {{ halo_unnest_with_position('unpacked.answers', 'answer', 'answer_index') }}
     from unpacked
 
@@ -45,6 +47,7 @@ requested_rows as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         unnest(unpacked.requested_xuids) as requested_xuid
     from unpacked
 
@@ -55,6 +58,7 @@ requested as (
     select distinct
         requested_rows.match_id,
         requested_rows.fetched_at,
+        requested_rows.landing_seq,
         -- The ingester may store `xuid(...)` or bare digits: keep the digits.
         coalesce({{ halo_xuid('requested_rows.requested_xuid') }}, requested_rows.requested_xuid) as xuid
     from requested_rows
@@ -67,6 +71,7 @@ players as (
         coalesce(answered.match_id, requested.match_id) as match_id,
         coalesce(answered.xuid, requested.xuid) as xuid,
         coalesce(answered.fetched_at, requested.fetched_at) as fetched_at,
+        coalesce(answered.landing_seq, requested.landing_seq) as landing_seq,
         requested.xuid is not null as was_requested,
         answered.answer_index is not null as is_answered,
         answered.answer_index,
@@ -91,7 +96,8 @@ results as (
         players.answer.Result.RankRecap.PostMatchCsr as post_csr,
         players.answer.Result.StatPerformances as performances,
         players.answer.Result.Counterfactuals as counterfactuals,
-        players.fetched_at
+        players.fetched_at,
+        players.landing_seq
     from players
 
 ),
@@ -154,7 +160,8 @@ final as (
         results.counterfactuals.TierCounterfactuals.Diamond.Deaths as diamond_counterfactual_deaths,
         results.counterfactuals.TierCounterfactuals.Onyx.Kills as onyx_counterfactual_kills,
         results.counterfactuals.TierCounterfactuals.Onyx.Deaths as onyx_counterfactual_deaths,
-        results.fetched_at
+        results.fetched_at,
+        results.landing_seq
     from results
 
 )

@@ -14,7 +14,8 @@ unpacked as (
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_match_stats_spec()) }}) as stats,
         json_array_length(payload, '$.Players') as payload_player_count,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -46,7 +47,8 @@ renamed as (
         stats.MatchInfo.TeamScoringEnabled as team_scoring_enabled,
         stats.MatchInfo.GameplayInteraction as gameplay_interaction,
         unpacked.payload_player_count,
-        unpacked.fetched_at
+        unpacked.fetched_at,
+        unpacked.landing_seq
     from unpacked
 
 ),
@@ -80,7 +82,8 @@ final as (
         team_scoring_enabled,
         gameplay_interaction,
         payload_player_count,
-        fetched_at
+        fetched_at,
+        landing_seq
     from renamed
 
 )

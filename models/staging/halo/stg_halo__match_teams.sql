@@ -13,7 +13,8 @@ unpacked as (
     select
         match_id,
         json_transform(payload, {{ halo_json_spec(halo_match_teams_spec()) }}).Teams as teams,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -23,6 +24,7 @@ teams as (
     select
         unpacked.match_id,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         {{ halo_unnest_with_position('unpacked.teams', 'team', 'team_index') }}
     from unpacked
 
@@ -37,7 +39,8 @@ final as (
         team.Outcome as outcome,
         team.Rank as rank,
         {{ halo_stats_columns('team.Stats') }},
-        teams.fetched_at
+        teams.fetched_at,
+        teams.landing_seq
     from teams
 
 )

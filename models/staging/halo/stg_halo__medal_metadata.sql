@@ -11,7 +11,8 @@ latest as (
 
     select *
     from source
-    qualify row_number() over (order by fetched_at desc) = 1
+    -- The latest in landing order (docs/incremental.md), not by the clock.
+    qualify row_number() over (order by landing_seq desc) = 1
 
 ),
 
@@ -19,7 +20,8 @@ unpacked as (
 
     select
         json_transform(payload, {{ halo_json_spec(halo_medal_metadata_spec()) }}) as metadata,
-        fetched_at
+        fetched_at,
+        landing_seq
     from latest
 
 ),
@@ -30,6 +32,7 @@ medals as (
         unpacked.metadata.difficulties,
         unpacked.metadata.types,
         unpacked.fetched_at,
+        unpacked.landing_seq,
         medal_rows.medal
     from unpacked
     cross join unnest(unpacked.metadata.medals) as medal_rows (medal)
@@ -50,7 +53,8 @@ final as (
         medal.sortingWeight as sorting_weight,
         medal.spriteIndex as sprite_index,
         medal.personalScore as personal_score,
-        medals.fetched_at
+        medals.fetched_at,
+        medals.landing_seq
     from medals
 
 )

@@ -15,7 +15,8 @@ unpacked as (
         asset_id,
         version_id,
         json_transform(payload, {{ halo_json_spec(halo_ugc_asset_spec()) }}) as asset,
-        fetched_at
+        fetched_at,
+        landing_seq
     from source
 
 ),
@@ -35,7 +36,8 @@ final as (
         asset.UgcGameVariantLink.AssetId as linked_mode_asset_id,
         asset.UgcGameVariantLink.VersionId as linked_mode_version_id,
         nullif(trim(asset.UgcGameVariantLink.PublicName), '') as linked_mode_name,
-        unpacked.fetched_at
+        unpacked.fetched_at,
+        unpacked.landing_seq
     from unpacked
 
 )
