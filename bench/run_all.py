@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dbt_build, ingest_throughput, landing_write, pacing_precision, report
+from bench import dbt_build, fault_soak, ingest_throughput, landing_write, pacing_precision, report
 from bench.common import PYTHON, ROOT, write_result
 
 
@@ -48,6 +48,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "landing_write": _ours("landing_write", landing_write.run),
     "ingest_throughput": _ours("ingest_throughput", ingest_throughput.run),
     "dbt_build": _ours("dbt_build", dbt_build.run),
+    "fault_soak": _ours("fault_soak", fault_soak.run),
     "film_decode": _external("film_decode.py"),
     "performance_score": _external("performance_score.py"),
 }
