@@ -6,7 +6,7 @@ Two levels, one Hypothesis run:
 
 * every example goes through what the ingester does with a payload it accepted (the references it
   reads from it, in Python and in SQL, next to a good payload), cheaply, 150 examples;
-* the examples are then landed together, each as its own match of a "fuzz" tracked player, into
+* the examples are then landed together, each as its own match of a "fuzz" player's history, into
   one warehouse next to the demo career, and built once by dbt: the build passes (oddities only
   warn), every good match is built exactly as its raw JSON says, and every oddity is a row of the
   warn test assert_payloads_well_formed (or, for a film, an explained decode error).
@@ -39,7 +39,7 @@ from ingest.vocabulary import asset_refs, human_xuids
 
 pytestmark = pytest.mark.dbt
 
-FUZZ_XUID = "2533274999990001"  # the tracked player whose history lists the mutated matches
+FUZZ_XUID = "2533274999990001"  # an untracked player whose history lists the mutated matches
 EXAMPLES = 150
 
 # (path, is an oddity the warn test must report). "*" is one player / one team stats entry.
@@ -273,8 +273,9 @@ def land_mutations(base: Base, db: Path, batch: list[Mutation]) -> None:
                 assert inflated  # the source chunk is a valid film
                 writer.film_chunk(mutation.match_id, index, chunk_type, version, noisy)
             writer.attempt("film_manifest", mutation.match_id, outcome="not_found", http_status=404, terminal=True)
+        # FUZZ_XUID only lists them: it is not tracked, as it plays in none of them (a tracked
+        # player's listed match is due a session and a score; see fct_match_completeness).
         writer.flush()
-        con.execute("insert into landing.tracked_players (xuid, gamertag, added_at) values (?, 'Fuzz Target', now())", [FUZZ_XUID])
     finally:
         con.close()
 
@@ -313,7 +314,7 @@ def test_no_bad_payload_hides_a_good_one(built: Built, base: Base) -> None:
 
 def test_every_oddity_is_a_warning_row(built: Built) -> None:
     flagged = {(r["payload"], r["key"]) for r in query(
-        built.db, "select payload, key from main_dbt_test__audit.assert_payloads_well_formed")}
+        built.db, "select payload, key from dbt_test__audit.assert_payloads_well_formed")}
     film_errors = {r["match_id"] for r in query(
         built.db, "select match_id from main.fct_film_decodes where decode_error is not null")}
     missed = []
