@@ -59,6 +59,7 @@ REMOVABLE = [
 ]
 RETYPABLE = [path for path, oddity in REMOVABLE if oddity and path != "Players.*.PlayerTeamStats.*.Stats.CoreStats"]
 COUNTS = ["Kills", "Deaths", "Assists", "Score", "PersonalScore", "ShotsFired", "ShotsHit"]
+SCORES = {"Score", "PersonalScore"}
 CODES = {"PlayerType": {-1, 1, 2}, "Outcome": {-1, 0, 1, 2, 3, 4, 5}}
 
 
@@ -152,8 +153,11 @@ def mutations(draw: st.DrawFn) -> Mutation:
     if kind == "retype":
         return Mutation(kind, base, draw(st.sampled_from(RETYPABLE)), draw(odd_json), player=player)
     if kind == "count":
-        stat = draw(st.sampled_from(COUNTS))
-        return Mutation(kind, base, f"Players.*.PlayerTeamStats.*.Stats.CoreStats.{stat}", draw(bad_count), player=player)
+        stat, value = draw(st.sampled_from(COUNTS)), draw(bad_count)
+        # A score below zero is real (betrayals): odd only beyond 32 bits or not whole.
+        real_score = stat in SCORES and isinstance(value, int) and -(2**31) <= value < 0
+        return Mutation(kind, base, f"Players.*.PlayerTeamStats.*.Stats.CoreStats.{stat}", value, player=player,
+                        oddity=not real_score)
     if kind == "code":
         code = draw(st.sampled_from(sorted(CODES)))
         value = draw(st.integers(-(2**31), 2**31 - 1).filter(lambda v, c=code: v not in CODES[c]))

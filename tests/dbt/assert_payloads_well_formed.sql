@@ -153,12 +153,14 @@ problems as (
         match_id as key,
         'CoreStats.'
         || stat_name
-        || ' is not a count (missing, not a whole number, negative or too big)' as problem
+        || ' is not a count (missing, not a whole number, out of range)' as problem
     from core_counts
     where
         value_type is null
         or value_type not in ('BIGINT', 'UBIGINT')
-        or count_value < 0
+        -- Scores go below zero for real (betrayals, suicides); counts never do.
+        or (count_value < 0 and stat_name not in ('Score', 'PersonalScore'))
+        or count_value < -2147483648
         or count_value > 2147483647
 
     union all
