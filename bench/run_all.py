@@ -17,6 +17,7 @@ from typing import Any
 
 from bench import (
     dbt_build,
+    fault_soak,
     ingest_throughput,
     landing_write,
     pacing_precision,
@@ -55,6 +56,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "landing_write": _ours("landing_write", landing_write.run),
     "ingest_throughput": _ours("ingest_throughput", ingest_throughput.run),
     "dbt_build": _ours("dbt_build", dbt_build.run),
+    "fault_soak": _ours("fault_soak", fault_soak.run),
     "film_decode": _external("film_decode.py"),
     "performance_score": _external("performance_score.py"),
     "report_build": _ours("report_build", report_build.measure),
