@@ -16,8 +16,17 @@ execution times from run_results.json:
 5. ``analytics.highlights.decode_chunks`` alone on the N chunks in this process (decode + pair,
    no dbt, no DuckDB write) for comparison with the model time.
 
-Run: ``.venv/bin/python -m bench.film_model [--films 200 1000]``; writes
-``bench/results/film_model.json``.
+``--ratio`` measures instead the issue's figure, end to end against the decoder alone, on one
+warehouse of N films (default 2,000), the same chunks for both, REPEATS times interleaved (the
+median is reported; other work on the machine moves single figures a lot):
+
+- *decoder alone*: ``decode_highlight_chunk`` on each chunk's bytes, already in memory;
+- *end to end*: the execution time of ``int_film_chunk_decodes`` in ``dbt run --full-refresh -s
+  int_film_chunk_decodes`` (run_results.json: bytes read from DuckDB, decoded, paired, rows
+  written, the post-hooks; dbt's start-up is not in it).
+
+Run: ``.venv/bin/python -m bench.film_model [--films 200 1000]`` or ``… --ratio [--films 2000]``;
+writes ``bench/results/film_model.json`` (``film_ratio.json`` with ``--ratio``).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -36,6 +46,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics.film import decode_highlight_chunk
 from analytics.film_manifest import FILM_CHUNK_TYPE_HIGHLIGHTS
 from analytics.highlights import CHUNK_SCHEMA, decode_chunks
 from bench.common import machine, measured_dbt, rows_written, write_result
@@ -200,18 +211,81 @@ def run_one(films: int, work: Path) -> dict[str, Any]:
     }
 
 
+REPEATS = 3
+RATIO_FILMS = 2_000
+DECODE_MODEL = "int_film_chunk_decodes"
+
+
+def decoder_alone_s(db: Path) -> tuple[float, int]:
+    """Seconds ``decode_highlight_chunk`` takes on every landed highlight chunk (read first, not
+    timed), and how many chunks."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        chunks = con.execute(
+            "select data, film_major_version from landing.film_chunks where chunk_type = ?",
+            [FILM_CHUNK_TYPE_HIGHLIGHTS],
+        ).fetchall()
+    finally:
+        con.close()
+    started = time.perf_counter()
+    for data, version in chunks:
+        decode_highlight_chunk(data, version, strict=False)  # lenient, as the model decodes
+    return time.perf_counter() - started, len(chunks)
+
+
+def model_end_to_end_s(db: Path, work: Path) -> float:
+    """Execution time of the decode model in a full refresh of it alone (run_results.json)."""
+    measured, results = measured_dbt(["run", "--full-refresh", "-s", DECODE_MODEL], db,
+                                     work / "target_ratio", log_path=work / "logs")
+    if measured.returncode != 0 or results is None:
+        sys.stderr.write(measured.stdout[-4000:] + measured.stderr[-2000:])
+        raise SystemExit(f"dbt run of {DECODE_MODEL} failed with exit code {measured.returncode}")
+    (node,) = [r for r in results["results"] if r["unique_id"].endswith("." + DECODE_MODEL)]
+    return node["execution_time"]
+
+
+def ratio_run(films: int, work: Path, repeats: int = REPEATS) -> dict[str, Any]:
+    """End-to-end ms/chunk against the decoder alone on the same ``films`` chunks, interleaved."""
+    db = work / f"films_{films}.duckdb"
+    land_films(db, match_ids(films, 0))
+    dbt_build(db, work, f"{films}_ratio_setup", "-s", f"+{DECODE_MODEL}")  # staging views exist
+    samples: list[dict[str, float]] = []
+    for repeat in range(repeats):
+        load = os.getloadavg()[0]
+        decoder_s, chunks = decoder_alone_s(db)
+        end_to_end_s = model_end_to_end_s(db, work)
+        sample = {"load_avg_1m_before": round(load, 2),
+                  "decoder_ms_per_chunk": round(decoder_s * 1000 / chunks, 2),
+                  "end_to_end_ms_per_chunk": round(end_to_end_s * 1000 / chunks, 2)}
+        sample["ratio"] = round(sample["end_to_end_ms_per_chunk"] / sample["decoder_ms_per_chunk"], 2)
+        samples.append(sample)
+        print(f"{films} films, repeat {repeat + 1}: decoder {sample['decoder_ms_per_chunk']} ms/chunk, "
+              f"end to end {sample['end_to_end_ms_per_chunk']} ms/chunk, x{sample['ratio']} "
+              f"(load {sample['load_avg_1m_before']})", flush=True)
+    median = {key: statistics.median(s[key] for s in samples)
+              for key in ("decoder_ms_per_chunk", "end_to_end_ms_per_chunk", "ratio")}
+    return {"films": films, "repeats": samples, "median": median}
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--films", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--films", type=int, nargs="+", default=None)
+    parser.add_argument("--ratio", action="store_true", help="end to end vs the decoder alone only")
+    parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--work", type=Path, default=None, help="keep the warehouses here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="film_model_") as scratch:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
+        if args.ratio:
+            result = {"machine": machine(), "chunk": {"file": CHUNK.name, "bytes": CHUNK.stat().st_size},
+                      "runs": [ratio_run(n, work, args.repeats) for n in args.films or [RATIO_FILMS]]}
+            print(f"wrote {write_result('film_ratio', result)}")
+            return result
         result = {
             "machine": machine(),
             "chunk": {"file": CHUNK.name, "bytes": CHUNK.stat().st_size, "events": 640, "pairs": 203},
-            "runs": [run_one(n, work) for n in args.films],
+            "runs": [run_one(n, work) for n in args.films or [200, 1000]],
         }
     path = write_result("film_model", result)
     print(f"wrote {path}")
