@@ -1,6 +1,7 @@
 """Decode landed film highlight chunks for the warehouse: one row per chunk.
 
-The dbt Python model ``int_film_chunk_decodes`` is a thin wrapper around ``decode_chunks``. Each
+The dbt Python model ``int_film_chunk_decodes`` is a thin wrapper around ``decode_record_batches``
+(``decode_chunks`` is the same decode on a Polars frame, for tests and notebooks). Each
 output row is the complete result of one chunk: its decode status (error, event and skip counts)
 plus the decoded events and the killer -> victim pairs (``analytics.pairing.pair_kills``) as
 nested lists. Keeping all three in one row makes the row itself the "this chunk is done" marker:
@@ -25,13 +26,18 @@ Decisions:
   its rows as Arrow (``ARROW_OUTPUT_SCHEMA``), so a consumer that writes as it reads (DuckDB
   scanning a ``RecordBatchReader``) holds one batch of chunks and their decoded rows at a time,
   however many films there are.
+* Columnar: ``decode_arrow_batch`` appends each chunk's events to flat per-field lists and builds
+  the nested columns from list offsets, and pairs each film's kills on their own
+  (``pairing.pair_sorted``, the rule ``pair_kills`` applies per match). Beyond the decoder this
+  costs one pass over the events; the Polars version it replaced (a frame of every event, then
+  group-bys and joins per batch) cost ~20% more (BENCHMARKS.md, film sections).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import polars as pl
@@ -39,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.film import FilmDecodeError, HighlightEvent, decode_highlight_chunk
-from analytics.pairing import DEFAULT_TOLERANCE_MS, Actor, pair_sorted
+from analytics.pairing import DEFAULT_TOLERANCE_MS, pair_sorted
 from analytics.pairing import OUTPUT_SCHEMA as PAIR_SCHEMA
 
 CHUNK_SCHEMA: dict[str, pl.DataType] = {
@@ -94,9 +100,6 @@ ARROW_OUTPUT_SCHEMA: pa.Schema = (
 _EVENT_ATTRIBUTES: tuple[str, ...] = tuple(
     name for name in EVENT_FIELDS if name not in ("event_seq", "xuid")
 )
-_KILL_AND_DEATH = ("kill", "death")
-
-
 def decode_chunks(
     chunks: pl.DataFrame, *, tolerance_ms: int = DEFAULT_TOLERANCE_MS
 ) -> pl.DataFrame:
@@ -240,27 +243,27 @@ class _NestedColumns:
         self, events: tuple[HighlightEvent, ...], xuids: list[str], gamertags: list[str], tolerance: int
     ) -> int:
         """Pair the chunk's kills and deaths as ``pair_kills`` does on its events in film order."""
-        kills: list[tuple[int, Actor]] = []
-        deaths: list[tuple[int, Actor]] = []
-        for index in sorted(
-            (i for i, event in enumerate(events) if event.event_type in _KILL_AND_DEATH),
-            key=lambda i: events[i].time_ms,  # stable: equal times keep film order
-        ):
-            event = events[index]
-            actor = Actor(xuids[index], gamertags[index] or xuids[index] or "?")
-            (kills if event.event_type == "kill" else deaths).append((event.time_ms, actor))
-        out = self.fields["pairs"]
+        kills: list[tuple[int, int]] = []  # (time_ms, event index), film order
+        deaths: list[tuple[int, int]] = []
+        for index, event in enumerate(events):
+            if event.event_type == "kill":
+                kills.append((event.time_ms, index))
+            elif event.event_type == "death":
+                deaths.append((event.time_ms, index))
+        kills.sort(key=itemgetter(0))  # stable: equal times keep film order
+        deaths.sort(key=itemgetter(0))
         paired = pair_sorted(kills, deaths, tolerance)
-        for kill_seq, (kill_time, killer), (death_time, victim) in paired:
-            out["kill_seq"].append(kill_seq)
-            out["killer_xuid"].append(killer.xuid)
-            out["killer_gamertag"].append(killer.gamertag)
-            out["victim_xuid"].append(victim.xuid)
-            out["victim_gamertag"].append(victim.gamertag)
-            out["time_ms"].append(kill_time)
-            out["death_time_ms"].append(death_time)
-            out["delta_ms"].append(death_time - kill_time)
-            out["is_suicide"].append(killer.xuid == victim.xuid)
+        killers = [kill[1] for _, kill, _ in paired]
+        victims = [death[1] for _, _, death in paired]
+        out = self.fields["pairs"]
+        out["kill_seq"].extend(kill_seq for kill_seq, _, _ in paired)
+        for role, indexes in (("killer", killers), ("victim", victims)):
+            out[f"{role}_xuid"].extend(xuids[i] for i in indexes)
+            out[f"{role}_gamertag"].extend(gamertags[i] or xuids[i] or "?" for i in indexes)
+        out["time_ms"].extend(kill[0] for _, kill, _ in paired)
+        out["death_time_ms"].extend(death[0] for _, _, death in paired)
+        out["delta_ms"].extend(death[0] - kill[0] for _, kill, death in paired)
+        out["is_suicide"].extend(xuids[k] == xuids[v] for k, v in zip(killers, victims, strict=True))
         return len(paired)
 
     def arrays(self) -> dict[str, pa.Array]:

@@ -27,11 +27,15 @@ inside each ±tolerance window, not O(k·d).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import polars as pl
 
 DEFAULT_TOLERANCE_MS = 5
+K = TypeVar("K")  # what a kill carries besides its time (pair_sorted)
+D = TypeVar("D")  # what a death carries
 TYPE_HINTS = {50: "kill", 20: "death", 10: "mode"}
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -140,11 +144,12 @@ def _pair_match(
 
 
 def pair_sorted(
-    kills: list[tuple[int, Actor]], deaths: list[tuple[int, Actor]], tolerance: int
-) -> list[tuple[int, tuple[int, Actor], tuple[int, Actor]]]:
-    """The rule on one match: ``kills`` and ``deaths`` as (time_ms, actor), each sorted by time
-    (stable: equal times in input order), ``tolerance`` >= 0. Returns (kill_seq, kill, death) per
-    paired kill, in kill order. ``pair_kills`` and ``analytics.highlights`` (per film) call it."""
+    kills: Sequence[tuple[int, K]], deaths: Sequence[tuple[int, D]], tolerance: int
+) -> list[tuple[int, tuple[int, K], tuple[int, D]]]:
+    """The rule on one match: ``kills`` and ``deaths`` as (time_ms, anything: who, or where), each
+    sorted by time (stable: equal times in input order), ``tolerance`` >= 0. Returns (kill_seq,
+    kill, death) per paired kill, in kill order. ``pair_kills`` and ``analytics.highlights`` (per
+    film) call it."""
     death_times = [t for t, _ in deaths]
     next_unused = list(range(len(deaths) + 1))  # next_unused[i]: some unused index >= i
 
@@ -154,7 +159,7 @@ def pair_sorted(
             i = next_unused[i]
         return i
 
-    paired: list[tuple[int, tuple[int, Actor], tuple[int, Actor]]] = []
+    paired: list[tuple[int, tuple[int, K], tuple[int, D]]] = []
     window_start = 0
     for kill_seq, kill in enumerate(kills):
         kill_time = kill[0]
