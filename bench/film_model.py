@@ -23,7 +23,9 @@ median is reported; other work on the machine moves single figures a lot):
 - *decoder alone*: ``decode_highlight_chunk`` on each chunk's bytes, already in memory;
 - *end to end*: the execution time of ``int_film_chunk_decodes`` in ``dbt run --full-refresh -s
   int_film_chunk_decodes`` (run_results.json: bytes read from DuckDB, decoded, paired, rows
-  written, the post-hooks; dbt's start-up is not in it).
+  written, the post-hooks; dbt's start-up is not in it);
+- both also in CPU seconds (the dbt run's, less a ``dbt run`` of the staging view alone: dbt's
+  start-up), the ratio that stays put when other work shares the cores.
 
 Run: ``.venv/bin/python -m bench.film_model [--films 200 1000]`` or ``… --ratio [--films 2000]``;
 writes ``bench/results/film_model.json`` (``film_ratio.json`` with ``--ratio``).
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -216,9 +219,9 @@ RATIO_FILMS = 2_000
 DECODE_MODEL = "int_film_chunk_decodes"
 
 
-def decoder_alone_s(db: Path) -> tuple[float, int]:
-    """Seconds ``decode_highlight_chunk`` takes on every landed highlight chunk (read first, not
-    timed), and how many chunks."""
+def decoder_alone(db: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds ``decode_highlight_chunk`` takes on every landed highlight chunk (read
+    first, not timed), and how many chunks."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         chunks = con.execute(
@@ -227,48 +230,58 @@ def decoder_alone_s(db: Path) -> tuple[float, int]:
         ).fetchall()
     finally:
         con.close()
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for data, version in chunks:
         decode_highlight_chunk(data, version, strict=False)  # lenient, as the model decodes
-    return time.perf_counter() - started, len(chunks)
+    return time.perf_counter() - wall, time.process_time() - cpu, len(chunks)
 
 
-def model_end_to_end_s(db: Path, work: Path) -> float:
-    """Execution time of the decode model in a full refresh of it alone (run_results.json)."""
-    measured, results = measured_dbt(["run", "--full-refresh", "-s", DECODE_MODEL], db,
-                                     work / "target_ratio", log_path=work / "logs")
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def dbt_run(db: Path, work: Path, *args: str) -> tuple[float, float]:
+    """``dbt run <args>``: (the decode model's execution time or 0, CPU seconds of the process)."""
+    cpu = _children_cpu_s()
+    measured, results = measured_dbt(["run", *args], db, work / "target_ratio", log_path=work / "logs")
+    cpu = _children_cpu_s() - cpu
     if measured.returncode != 0 or results is None:
         sys.stderr.write(measured.stdout[-4000:] + measured.stderr[-2000:])
-        raise SystemExit(f"dbt run of {DECODE_MODEL} failed with exit code {measured.returncode}")
-    (node,) = [r for r in results["results"] if r["unique_id"].endswith("." + DECODE_MODEL)]
-    return node["execution_time"]
+        raise SystemExit(f"dbt run {' '.join(args)} failed with exit code {measured.returncode}")
+    nodes = [r for r in results["results"] if r["unique_id"].endswith("." + DECODE_MODEL)]
+    return (nodes[0]["execution_time"] if nodes else 0.0), cpu
 
 
 def ratio_run(films: int, work: Path, repeats: int = REPEATS) -> dict[str, Any]:
-    """End-to-end ms/chunk against the decoder alone on the same ``films`` chunks, interleaved."""
+    """End-to-end ms/chunk against the decoder alone on the same ``films`` chunks, interleaved.
+
+    Wall: the model's execution time against the decoder's wall time (the figure on an idle
+    machine). CPU: the CPU seconds of ``dbt run --full-refresh -s int_film_chunk_decodes`` minus
+    those of a ``dbt run`` of the staging view alone (dbt's start-up), against the decoder's CPU
+    seconds: the same ratio, robust when other work shares the cores (their wall times are not)."""
     db = work / f"films_{films}.duckdb"
     if not db.exists():  # a kept --work warehouse is reused as it is
         land_films(db, match_ids(films, 0))
-    # The staging view the model reads; the model itself is built by each timed run.
-    setup, _ = measured_dbt(["run", "-s", "stg_halo__film_highlight_chunks"], db, work / "target_ratio",
-                            log_path=work / "logs")
-    if setup.returncode != 0:
-        raise SystemExit(f"dbt run of the film staging view failed: {setup.stdout[-2000:]}")
+    floor_args = ("-s", "stg_halo__film_highlight_chunks")
+    dbt_run(db, work, *floor_args)  # the staging view the model reads; parses the project once
     samples: list[dict[str, float]] = []
     for repeat in range(repeats):
         load = os.getloadavg()[0]
-        decoder_s, chunks = decoder_alone_s(db)
-        end_to_end_s = model_end_to_end_s(db, work)
+        decoder_wall, decoder_cpu, chunks = decoder_alone(db)
+        _, floor_cpu = dbt_run(db, work, *floor_args)
+        model_wall, model_cpu = dbt_run(db, work, "--full-refresh", "-s", DECODE_MODEL)
+        per_chunk = 1000 / chunks
         sample = {"load_avg_1m_before": round(load, 2),
-                  "decoder_ms_per_chunk": round(decoder_s * 1000 / chunks, 2),
-                  "end_to_end_ms_per_chunk": round(end_to_end_s * 1000 / chunks, 2)}
+                  "decoder_ms_per_chunk": round(decoder_wall * per_chunk, 2),
+                  "end_to_end_ms_per_chunk": round(model_wall * per_chunk, 2),
+                  "decoder_cpu_ms_per_chunk": round(decoder_cpu * per_chunk, 2),
+                  "end_to_end_cpu_ms_per_chunk": round((model_cpu - floor_cpu) * per_chunk, 2)}
         sample["ratio"] = round(sample["end_to_end_ms_per_chunk"] / sample["decoder_ms_per_chunk"], 2)
+        sample["cpu_ratio"] = round(sample["end_to_end_cpu_ms_per_chunk"] / sample["decoder_cpu_ms_per_chunk"], 2)
         samples.append(sample)
-        print(f"{films} films, repeat {repeat + 1}: decoder {sample['decoder_ms_per_chunk']} ms/chunk, "
-              f"end to end {sample['end_to_end_ms_per_chunk']} ms/chunk, x{sample['ratio']} "
-              f"(load {sample['load_avg_1m_before']})", flush=True)
-    median = {key: statistics.median(s[key] for s in samples)
-              for key in ("decoder_ms_per_chunk", "end_to_end_ms_per_chunk", "ratio")}
+        print(f"{films} films, repeat {repeat + 1}: " + ", ".join(f"{k} {v}" for k, v in sample.items()), flush=True)
+    median = {key: statistics.median(s[key] for s in samples) for key in samples[0] if key != "load_avg_1m_before"}
     return {"films": films, "repeats": samples, "median": median}
 
 

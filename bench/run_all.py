@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import dbt_build, ingest_throughput, landing_write, pacing_precision, report
+from bench import dbt_build, film_model, ingest_throughput, landing_write, pacing_precision, report
 from bench.common import PYTHON, ROOT, write_result
 
 
@@ -49,6 +49,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "ingest_throughput": _ours("ingest_throughput", ingest_throughput.run),
     "dbt_build": _ours("dbt_build", dbt_build.run),
     "film_decode": _external("film_decode.py"),
+    "film_ratio": _ours("film_ratio", lambda: film_model.main(["--ratio"])),
     "performance_score": _external("performance_score.py"),
 }
 
