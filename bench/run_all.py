@@ -18,6 +18,7 @@ from typing import Any
 from bench import (
     dbt_build,
     fault_soak,
+    film_model,
     ingest_throughput,
     landing_write,
     pacing_precision,
@@ -58,6 +59,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "dbt_build": _ours("dbt_build", dbt_build.run),
     "fault_soak": _ours("fault_soak", fault_soak.run),
     "film_decode": _external("film_decode.py"),
+    "film_ratio": _ours("film_ratio", lambda: film_model.main(["--ratio"])),
     "performance_score": _external("performance_score.py"),
     "report_build": _ours("report_build", report_build.measure),
 }
