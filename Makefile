@@ -39,4 +39,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal warehouse/*.html warehouse/export
+	rm -rf $(VENV) target logs .pytest_cache .ruff_cache warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/*.html warehouse/export

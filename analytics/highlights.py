@@ -1,6 +1,7 @@
 """Decode landed film highlight chunks for the warehouse: one row per chunk.
 
-The dbt Python model ``int_film_chunk_decodes`` is a thin wrapper around ``decode_chunks``. Each
+The dbt Python model ``int_film_chunk_decodes`` is a thin wrapper around ``decode_record_batches``
+(``decode_chunks`` is the same decode on a Polars frame, for tests and notebooks). Each
 output row is the complete result of one chunk: its decode status (error, event and skip counts)
 plus the decoded events and the killer -> victim pairs (``analytics.pairing.pair_kills``) as
 nested lists. Keeping all three in one row makes the row itself the "this chunk is done" marker:
@@ -25,19 +26,26 @@ Decisions:
   its rows as Arrow (``ARROW_OUTPUT_SCHEMA``), so a consumer that writes as it reads (DuckDB
   scanning a ``RecordBatchReader``) holds one batch of chunks and their decoded rows at a time,
   however many films there are.
+* Columnar: ``decode_arrow_batch`` appends each chunk's events to flat per-field lists and builds
+  the nested columns from list offsets, and pairs each film's kills on their own
+  (``pairing.pair_sorted``, the rule ``pair_kills`` applies per match). Beyond the decoder this
+  costs one pass over the events; the Polars version it replaced (a frame of every event, then
+  group-bys and joins per batch) cost ~20% more (BENCHMARKS.md, film sections).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from analytics.film import FilmDecodeError, decode_highlight_chunk
-from analytics.pairing import DEFAULT_TOLERANCE_MS, pair_kills
+from analytics.film import FilmDecodeError, HighlightEvent, decode_highlight_chunk
+from analytics.pairing import DEFAULT_TOLERANCE_MS, pair_sorted
 from analytics.pairing import OUTPUT_SCHEMA as PAIR_SCHEMA
 
 CHUNK_SCHEMA: dict[str, pl.DataType] = {
@@ -92,8 +100,6 @@ ARROW_OUTPUT_SCHEMA: pa.Schema = (
 _EVENT_ATTRIBUTES: tuple[str, ...] = tuple(
     name for name in EVENT_FIELDS if name not in ("event_seq", "xuid")
 )
-
-
 def decode_chunks(
     chunks: pl.DataFrame, *, tolerance_ms: int = DEFAULT_TOLERANCE_MS
 ) -> pl.DataFrame:
@@ -106,125 +112,170 @@ def decode_chunks(
     missing = [c for c in CHUNK_COLUMNS if c not in chunks.columns]
     if missing:
         raise ValueError(f"missing chunk columns: {', '.join(missing)}")
-    duplicated = chunks.filter(pl.col("match_id").is_duplicated())["match_id"].unique().to_list()
-    if duplicated:
-        raise ValueError(f"more than one highlight chunk for match(es): {sorted(duplicated)}")
-
-    status: dict[str, list[Any]] = {
-        name: [] for name in ("match_id", "decode_error", "skipped_records", "first_skip_reason")
-    }
-    events: dict[str, list[Any]] = {"match_id": [], **{name: [] for name in EVENT_FIELDS}}
-    for row in chunks.select(CHUNK_COLUMNS).iter_rows(named=True):
-        error, skipped, first_skip = _decode_into(row, events)
-        status["match_id"].append(row["match_id"])
-        status["decode_error"].append(error)
-        status["skipped_records"].append(skipped)
-        status["first_skip_reason"].append(first_skip)
-
-    event_frame = pl.DataFrame(events, schema={"match_id": pl.String(), **EVENT_FIELDS})
-    tolerance = max(0, int(tolerance_ms))  # as pair_kills applies it; recorded on every row
-    pair_frame = pair_kills(
-        event_frame.select("match_id", "xuid", "gamertag", "event_type", "type_hint", "time_ms"),
-        tolerance_ms=tolerance,
+    table = chunks.select(CHUNK_COLUMNS).to_arrow()
+    decoded = pa.Table.from_batches(
+        [decode_arrow_batch(batch, tolerance_ms=tolerance_ms) for batch in table.to_batches()],
+        schema=ARROW_OUTPUT_SCHEMA,
     )
-    status_frame = pl.DataFrame(status, schema={k: OUTPUT_SCHEMA[k] for k in status})
-    return _assemble(chunks, status_frame, event_frame, pair_frame, tolerance)
+    return pl.from_arrow(decoded).cast(OUTPUT_SCHEMA)  # type: ignore[union-attr]
 
 
 def decode_record_batches(
     batches: Iterable[pa.RecordBatch], *, tolerance_ms: int = DEFAULT_TOLERANCE_MS
 ) -> Iterator[pa.RecordBatch]:
-    """``decode_chunks`` one batch at a time: for each non-empty batch of chunks (Arrow, with
-    ``CHUNK_COLUMNS``), its output rows as Arrow record batches of ``ARROW_OUTPUT_SCHEMA``.
+    """``decode_arrow_batch`` of each non-empty batch of chunks (Arrow, with ``CHUNK_COLUMNS``):
+    Arrow record batches of ``ARROW_OUTPUT_SCHEMA``.
 
     Lazy on purpose: nothing is read or decoded before the consumer asks for the next batch, and
     nothing is kept after it is yielded. A match must not appear in two batches (each batch is
     checked on its own, as ``decode_chunks`` checks its frame).
     """
     for batch in batches:
-        if batch.num_rows == 0:
-            continue
-        decoded = decode_chunks(pl.from_arrow(batch), tolerance_ms=tolerance_ms)
-        table = decoded.to_arrow(compat_level=pl.CompatLevel.oldest())
-        yield from table.cast(ARROW_OUTPUT_SCHEMA).to_batches()
+        if batch.num_rows:
+            yield decode_arrow_batch(batch, tolerance_ms=tolerance_ms)
 
 
-def _decode_into(
-    row: dict[str, Any], events: dict[str, list[Any]]
-) -> tuple[str | None, int, str | None]:
-    """Decode one chunk, appending its events; returns (decode_error, skipped, first skip reason)."""
-    version = row["film_major_version"]
+def decode_arrow_batch(
+    batch: pa.RecordBatch, *, tolerance_ms: int = DEFAULT_TOLERANCE_MS
+) -> pa.RecordBatch:
+    """One output row (``ARROW_OUTPUT_SCHEMA``) per chunk of ``batch``, in input order.
+
+    Columnar on purpose: each chunk's events go straight into flat per-field lists and the nested
+    columns are built from offsets, so the cost beyond the decoder is one pass over the events
+    (no per-event row objects, no data-frame joins)."""
+    missing = [c for c in CHUNK_COLUMNS if c not in batch.schema.names]
+    if missing:
+        raise ValueError(f"missing chunk columns: {', '.join(missing)}")
+    match_ids = batch.column("match_id").to_pylist()
+    if len(set(match_ids)) != len(match_ids):
+        duplicated = [m for m, count in Counter(match_ids).items() if count > 1]
+        raise ValueError(f"more than one highlight chunk for match(es): {sorted(duplicated)}")
+    tolerance = max(0, int(tolerance_ms))  # as pair_kills applies it; recorded on every row
+    nested = _NestedColumns()
+    status: dict[str, list[Any]] = {name: [] for name in _STATUS_COLUMNS}
+    for data, version in zip(
+        batch.column("data").to_pylist(),
+        batch.column("film_major_version").to_pylist(),
+        strict=True,
+    ):
+        error, decoded = _decode_one(data, version)
+        events = decoded.events if decoded else ()
+        nested.add_chunk(events, tolerance)
+        status["decode_error"].append(error)
+        status["skipped_records"].append(len(decoded.skipped) if decoded else 0)
+        status["first_skip_reason"].append(
+            decoded.skipped[0].reason if decoded and decoded.skipped else None
+        )
+        kinds = [event.event_type for event in events]
+        for kind in EVENT_TYPES:
+            status[f"{kind}_events"].append(kinds.count(kind))
+        status["event_count"].append(len(events))
+    columns = {
+        "match_id": pa.array(match_ids),
+        "chunk_index": batch.column("chunk_index"),
+        "film_major_version": batch.column("film_major_version"),
+        "chunk_fetched_at": batch.column("fetched_at"),
+        "chunk_landing_seq": batch.column("landing_seq"),
+        "chunk_bytes": pc.binary_length(batch.column("data")),
+        **{name: pa.array(values) for name, values in status.items()},
+        "pair_count": pa.array(nested.pair_counts),
+        "pair_tolerance_ms": pa.array([tolerance] * batch.num_rows),
+        **nested.arrays(),
+    }
+    return pa.RecordBatch.from_arrays(
+        [columns[field.name].cast(field.type) for field in ARROW_OUTPUT_SCHEMA],
+        schema=ARROW_OUTPUT_SCHEMA,
+    )
+
+
+_STATUS_COLUMNS: tuple[str, ...] = (
+    "decode_error",
+    "skipped_records",
+    "first_skip_reason",
+    "event_count",
+    *(f"{kind}_events" for kind in EVENT_TYPES),
+)
+
+
+def _decode_one(data: bytes | None, version: int | None) -> tuple[str | None, Any]:
+    """(decode_error, DecodedHighlights or None) of one chunk."""
     if version is None:
-        return (
-            "film major version unknown: neither the chunk row nor its manifest gives it",
-            0,
-            None,
-        )
+        return "film major version unknown: neither the chunk row nor its manifest gives it", None
     if version < 1:
-        return f"invalid film major version {version}", 0, None
+        return f"invalid film major version {version}", None
     try:
-        decoded = decode_highlight_chunk(bytes(row["data"]), int(version), strict=False)
+        return None, decode_highlight_chunk(data or b"", int(version), strict=False)
     except FilmDecodeError as exc:
-        return f"{exc} (film major version {version})", 0, None
-    count = len(decoded.events)
-    # Column at a time (map over the tuple) rather than ten appends per event: ~2x less Python.
-    events["match_id"].extend([row["match_id"]] * count)
-    events["event_seq"].extend(range(count))
-    events["xuid"].extend(map(str, map(attrgetter("xuid"), decoded.events)))
-    for name in _EVENT_ATTRIBUTES:
-        events[name].extend(map(attrgetter(name), decoded.events))
-    first_skip = decoded.skipped[0].reason if decoded.skipped else None
-    return None, len(decoded.skipped), first_skip
+        return f"{exc} (film major version {version})", None
 
 
-def _assemble(
-    chunks: pl.DataFrame,
-    status: pl.DataFrame,
-    events: pl.DataFrame,
-    pairs: pl.DataFrame,
-    tolerance: int,
-) -> pl.DataFrame:
-    event_lists = events.group_by("match_id", maintain_order=True).agg(
-        pl.struct(*EVENT_FIELDS).alias("events"),
-        *(
-            (pl.col("event_type") == kind).sum().cast(pl.Int64).alias(f"{kind}_events")
-            for kind in EVENT_TYPES
-        ),
-    )
-    pair_lists = pairs.group_by("match_id", maintain_order=True).agg(
-        pl.struct(*PAIR_FIELDS).alias("pairs")
-    )
-    player_lists = (
-        events.unique(["match_id", *PLAYER_FIELDS], keep="first", maintain_order=True)
-        .group_by("match_id", maintain_order=True)
-        .agg(pl.struct(*PLAYER_FIELDS).alias("players"))
-    )
-    empty_events = pl.lit([], dtype=OUTPUT_SCHEMA["events"])
-    empty_pairs = pl.lit([], dtype=OUTPUT_SCHEMA["pairs"])
-    empty_players = pl.lit([], dtype=OUTPUT_SCHEMA["players"])
-    out = (
-        chunks.select(
-            pl.col("match_id").cast(pl.String),
-            pl.col("chunk_index").cast(pl.Int32),
-            pl.col("film_major_version").cast(pl.Int32),
-            pl.col("fetched_at").dt.convert_time_zone("UTC").alias("chunk_fetched_at"),
-            pl.col("landing_seq").cast(pl.Int64).alias("chunk_landing_seq"),
-            pl.col("data").bin.size().cast(pl.Int64).alias("chunk_bytes"),
-        )
-        .join(status, on="match_id", how="left", maintain_order="left")
-        .join(event_lists, on="match_id", how="left", maintain_order="left")
-        .join(pair_lists, on="match_id", how="left", maintain_order="left")
-        .join(player_lists, on="match_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("events").fill_null(empty_events),
-            pl.col("pairs").fill_null(empty_pairs),
-            pl.col("players").fill_null(empty_players),
-            *(pl.col(f"{kind}_events").fill_null(0) for kind in EVENT_TYPES),
-        )
-        .with_columns(
-            pl.col("events").list.len().cast(pl.Int64).alias("event_count"),
-            pl.col("pairs").list.len().cast(pl.Int64).alias("pair_count"),
-            pl.lit(tolerance, dtype=pl.Int64).alias("pair_tolerance_ms"),
-        )
-    )
-    return out.select(pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items())
+class _NestedColumns:
+    """The events, pairs and players of a batch's chunks as flat per-field lists plus list offsets
+    (one entry per chunk), turned into Arrow list-of-struct columns at the end."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[str, list[Any]]] = {
+            "events": {name: [] for name in EVENT_FIELDS},
+            "pairs": {name: [] for name in PAIR_FIELDS},
+            "players": {name: [] for name in PLAYER_FIELDS},
+        }
+        self.offsets: dict[str, list[int]] = {name: [0] for name in self.fields}
+        self.pair_counts: list[int] = []
+
+    def add_chunk(self, events: tuple[HighlightEvent, ...], tolerance: int) -> None:
+        out = self.fields["events"]
+        count = len(events)
+        xuids = list(map(str, map(attrgetter("xuid"), events)))
+        gamertags = list(map(attrgetter("gamertag"), events))
+        out["event_seq"].extend(range(count))
+        out["xuid"].extend(xuids)
+        for name in _EVENT_ATTRIBUTES:
+            out[name].extend(map(attrgetter(name), events))
+        players = dict.fromkeys(zip(xuids, gamertags, strict=True))  # first appearance order
+        self.fields["players"]["xuid"].extend(xuid for xuid, _ in players)
+        self.fields["players"]["gamertag"].extend(gamertag for _, gamertag in players)
+        paired = self._pairs(events, xuids, gamertags, tolerance)
+        self.pair_counts.append(paired)
+        for name, added in (("events", count), ("players", len(players)), ("pairs", paired)):
+            self.offsets[name].append(self.offsets[name][-1] + added)
+
+    def _pairs(
+        self, events: tuple[HighlightEvent, ...], xuids: list[str], gamertags: list[str], tolerance: int
+    ) -> int:
+        """Pair the chunk's kills and deaths as ``pair_kills`` does on its events in film order."""
+        kills: list[tuple[int, int]] = []  # (time_ms, event index), film order
+        deaths: list[tuple[int, int]] = []
+        for index, event in enumerate(events):
+            if event.event_type == "kill":
+                kills.append((event.time_ms, index))
+            elif event.event_type == "death":
+                deaths.append((event.time_ms, index))
+        kills.sort(key=itemgetter(0))  # stable: equal times keep film order
+        deaths.sort(key=itemgetter(0))
+        paired = pair_sorted(kills, deaths, tolerance)
+        killers = [kill[1] for _, kill, _ in paired]
+        victims = [death[1] for _, _, death in paired]
+        out = self.fields["pairs"]
+        out["kill_seq"].extend(kill_seq for kill_seq, _, _ in paired)
+        for role, indexes in (("killer", killers), ("victim", victims)):
+            out[f"{role}_xuid"].extend(xuids[i] for i in indexes)
+            out[f"{role}_gamertag"].extend(gamertags[i] or xuids[i] or "?" for i in indexes)
+        out["time_ms"].extend(kill[0] for _, kill, _ in paired)
+        out["death_time_ms"].extend(death[0] for _, _, death in paired)
+        out["delta_ms"].extend(death[0] - kill[0] for _, kill, death in paired)
+        out["is_suicide"].extend(xuids[k] == xuids[v] for k, v in zip(killers, victims, strict=True))
+        return len(paired)
+
+    def arrays(self) -> dict[str, pa.Array]:
+        built: dict[str, pa.Array] = {}
+        for name, values in self.fields.items():
+            list_type = ARROW_OUTPUT_SCHEMA.field(name).type
+            struct_type = list_type.value_type
+            struct = pa.StructArray.from_arrays(
+                [pa.array(values[field.name], type=field.type) for field in struct_type],
+                fields=list(struct_type),
+            )
+            built[name] = pa.LargeListArray.from_arrays(
+                pa.array(self.offsets[name], type=pa.int64()), struct
+            )
+        return built

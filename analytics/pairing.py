@@ -27,11 +27,15 @@ inside each ±tolerance window, not O(k·d).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import polars as pl
 
 DEFAULT_TOLERANCE_MS = 5
+K = TypeVar("K")  # what a kill carries besides its time (pair_sorted)
+D = TypeVar("D")  # what a death carries
 TYPE_HINTS = {50: "kill", 20: "death", 10: "mode"}
 
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -126,6 +130,26 @@ def _pair_match(
     for i in range(start, end):
         entry = (columns["time_ms"][i], Actor(columns["xuid"][i], columns["gamertag"][i]))
         (kills if columns["kind"][i] == "kill" else deaths).append(entry)
+    for kill_seq, (kill_time, killer), (death_time, victim) in pair_sorted(kills, deaths, tolerance):
+        rows["match_id"].append(columns["match_id"][start])
+        rows["kill_seq"].append(kill_seq)
+        rows["killer_xuid"].append(killer.xuid)
+        rows["killer_gamertag"].append(killer.gamertag)
+        rows["victim_xuid"].append(victim.xuid)
+        rows["victim_gamertag"].append(victim.gamertag)
+        rows["time_ms"].append(kill_time)
+        rows["death_time_ms"].append(death_time)
+        rows["delta_ms"].append(death_time - kill_time)
+        rows["is_suicide"].append(killer.xuid == victim.xuid)
+
+
+def pair_sorted(
+    kills: Sequence[tuple[int, K]], deaths: Sequence[tuple[int, D]], tolerance: int
+) -> list[tuple[int, tuple[int, K], tuple[int, D]]]:
+    """The rule on one match: ``kills`` and ``deaths`` as (time_ms, anything: who, or where), each
+    sorted by time (stable: equal times in input order), ``tolerance`` >= 0. Returns (kill_seq,
+    kill, death) per paired kill, in kill order. ``pair_kills`` and ``analytics.highlights`` (per
+    film) call it."""
     death_times = [t for t, _ in deaths]
     next_unused = list(range(len(deaths) + 1))  # next_unused[i]: some unused index >= i
 
@@ -135,8 +159,10 @@ def _pair_match(
             i = next_unused[i]
         return i
 
+    paired: list[tuple[int, tuple[int, K], tuple[int, D]]] = []
     window_start = 0
-    for kill_seq, (kill_time, killer) in enumerate(kills):
+    for kill_seq, kill in enumerate(kills):
+        kill_time = kill[0]
         while window_start < len(deaths) and death_times[window_start] < kill_time - tolerance:
             window_start += 1
         best, best_distance = -1, tolerance + 1
@@ -151,14 +177,5 @@ def _pair_match(
         if best < 0:
             continue
         next_unused[best] = best + 1
-        death_time, victim = deaths[best]
-        rows["match_id"].append(columns["match_id"][start])
-        rows["kill_seq"].append(kill_seq)
-        rows["killer_xuid"].append(killer.xuid)
-        rows["killer_gamertag"].append(killer.gamertag)
-        rows["victim_xuid"].append(victim.xuid)
-        rows["victim_gamertag"].append(victim.gamertag)
-        rows["time_ms"].append(kill_time)
-        rows["death_time_ms"].append(death_time)
-        rows["delta_ms"].append(death_time - kill_time)
-        rows["is_suicide"].append(killer.xuid == victim.xuid)
+        paired.append((kill_seq, kill, deaths[best]))
+    return paired

@@ -16,8 +16,19 @@ execution times from run_results.json:
 5. ``analytics.highlights.decode_chunks`` alone on the N chunks in this process (decode + pair,
    no dbt, no DuckDB write) for comparison with the model time.
 
-Run: ``.venv/bin/python -m bench.film_model [--films 200 1000]``; writes
-``bench/results/film_model.json``.
+``--ratio`` measures instead the issue's figure, end to end against the decoder alone, on one
+warehouse of N films (default 2,000), the same chunks for both, REPEATS times interleaved (the
+median is reported; other work on the machine moves single figures a lot):
+
+- *decoder alone*: ``decode_highlight_chunk`` on each chunk's bytes, already in memory;
+- *end to end*: the execution time of ``int_film_chunk_decodes`` in ``dbt run --full-refresh -s
+  int_film_chunk_decodes`` (run_results.json: bytes read from DuckDB, decoded, paired, rows
+  written, the post-hooks; dbt's start-up is not in it);
+- both also in CPU seconds (the dbt run's, less a ``dbt run`` of the staging view alone: dbt's
+  start-up), the ratio that stays put when other work shares the cores.
+
+Run: ``.venv/bin/python -m bench.film_model [--films 200 1000]`` or ``… --ratio [--films 2000]``;
+writes ``bench/results/film_model.json`` (``film_ratio.json`` with ``--ratio``).
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -36,6 +49,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics.film import decode_highlight_chunk
 from analytics.film_manifest import FILM_CHUNK_TYPE_HIGHLIGHTS
 from analytics.highlights import CHUNK_SCHEMA, decode_chunks
 from bench.common import machine, measured_dbt, rows_written, write_result
@@ -200,18 +214,96 @@ def run_one(films: int, work: Path) -> dict[str, Any]:
     }
 
 
+REPEATS = 3
+RATIO_FILMS = 2_000
+DECODE_MODEL = "int_film_chunk_decodes"
+
+
+def decoder_alone(db: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds ``decode_highlight_chunk`` takes on every landed highlight chunk (read
+    first, not timed), and how many chunks."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        chunks = con.execute(
+            "select data, film_major_version from landing.film_chunks where chunk_type = ?",
+            [FILM_CHUNK_TYPE_HIGHLIGHTS],
+        ).fetchall()
+    finally:
+        con.close()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for data, version in chunks:
+        decode_highlight_chunk(data, version, strict=False)  # lenient, as the model decodes
+    return time.perf_counter() - wall, time.process_time() - cpu, len(chunks)
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def dbt_run(db: Path, work: Path, *args: str) -> tuple[float, float]:
+    """``dbt run <args>``: (the decode model's execution time or 0, CPU seconds of the process)."""
+    cpu = _children_cpu_s()
+    measured, results = measured_dbt(["run", *args], db, work / "target_ratio", log_path=work / "logs")
+    cpu = _children_cpu_s() - cpu
+    if measured.returncode != 0 or results is None:
+        sys.stderr.write(measured.stdout[-4000:] + measured.stderr[-2000:])
+        raise SystemExit(f"dbt run {' '.join(args)} failed with exit code {measured.returncode}")
+    nodes = [r for r in results["results"] if r["unique_id"].endswith("." + DECODE_MODEL)]
+    return (nodes[0]["execution_time"] if nodes else 0.0), cpu
+
+
+def ratio_run(films: int, work: Path, repeats: int = REPEATS) -> dict[str, Any]:
+    """End-to-end ms/chunk against the decoder alone on the same ``films`` chunks, interleaved.
+
+    Wall: the model's execution time against the decoder's wall time (the figure on an idle
+    machine). CPU: the CPU seconds of ``dbt run --full-refresh -s int_film_chunk_decodes`` minus
+    those of a ``dbt run`` of the staging view alone (dbt's start-up), against the decoder's CPU
+    seconds: the same ratio, robust when other work shares the cores (their wall times are not)."""
+    db = work / f"films_{films}.duckdb"
+    if not db.exists():  # a kept --work warehouse is reused as it is
+        land_films(db, match_ids(films, 0))
+    floor_args = ("-s", "stg_halo__film_highlight_chunks")
+    dbt_run(db, work, *floor_args)  # the staging view the model reads; parses the project once
+    samples: list[dict[str, float]] = []
+    for repeat in range(repeats):
+        load = os.getloadavg()[0]
+        decoder_wall, decoder_cpu, chunks = decoder_alone(db)
+        _, floor_cpu = dbt_run(db, work, *floor_args)
+        model_wall, model_cpu = dbt_run(db, work, "--full-refresh", "-s", DECODE_MODEL)
+        per_chunk = 1000 / chunks
+        sample = {"load_avg_1m_before": round(load, 2),
+                  "decoder_ms_per_chunk": round(decoder_wall * per_chunk, 2),
+                  "end_to_end_ms_per_chunk": round(model_wall * per_chunk, 2),
+                  "decoder_cpu_ms_per_chunk": round(decoder_cpu * per_chunk, 2),
+                  "end_to_end_cpu_ms_per_chunk": round((model_cpu - floor_cpu) * per_chunk, 2)}
+        sample["ratio"] = round(sample["end_to_end_ms_per_chunk"] / sample["decoder_ms_per_chunk"], 2)
+        sample["cpu_ratio"] = round(sample["end_to_end_cpu_ms_per_chunk"] / sample["decoder_cpu_ms_per_chunk"], 2)
+        samples.append(sample)
+        print(f"{films} films, repeat {repeat + 1}: " + ", ".join(f"{k} {v}" for k, v in sample.items()), flush=True)
+    median = {key: statistics.median(s[key] for s in samples) for key in samples[0] if key != "load_avg_1m_before"}
+    return {"films": films, "repeats": samples, "median": median}
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--films", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--films", type=int, nargs="+", default=None)
+    parser.add_argument("--ratio", action="store_true", help="end to end vs the decoder alone only")
+    parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--work", type=Path, default=None, help="keep the warehouses here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="film_model_") as scratch:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
+        if args.ratio:
+            result = {"machine": machine(), "chunk": {"file": CHUNK.name, "bytes": CHUNK.stat().st_size},
+                      "runs": [ratio_run(n, work, args.repeats) for n in args.films or [RATIO_FILMS]]}
+            print(f"wrote {write_result('film_ratio', result)}")
+            return result
         result = {
             "machine": machine(),
             "chunk": {"file": CHUNK.name, "bytes": CHUNK.stat().st_size, "events": 640, "pairs": 203},
-            "runs": [run_one(n, work) for n in args.films],
+            "runs": [run_one(n, work) for n in args.films or [200, 1000]],
         }
     path = write_result("film_model", result)
     print(f"wrote {path}")

@@ -175,6 +175,25 @@ def film_decode_section() -> str:
     )
 
 
+def film_ratio_section() -> str:
+    data = read_result("film_ratio")
+    if not data:
+        return _missing("film_ratio", ".venv/bin/python -m bench.film_model --ratio")
+    rows = []
+    for run in data["runs"]:
+        for index, r in enumerate(run["repeats"], 1):
+            rows.append([f"{run['films']:,}", index, r["decoder_ms_per_chunk"], r["end_to_end_ms_per_chunk"],
+                         f"{r['ratio']}×", r["decoder_cpu_ms_per_chunk"], r["end_to_end_cpu_ms_per_chunk"],
+                         f"{r['cpu_ratio']}×", r["load_avg_1m_before"]])
+        m = run["median"]
+        rows.append([f"{run['films']:,}", "**median**", m["decoder_ms_per_chunk"], m["end_to_end_ms_per_chunk"],
+                     f"**{m['ratio']}×**", m["decoder_cpu_ms_per_chunk"], m["end_to_end_cpu_ms_per_chunk"],
+                     f"**{m['cpu_ratio']}×**", ""])
+    return _machine(data) + "\n\n" + _table(
+        ["films", "repeat", "decoder wall ms/chunk", "end to end wall ms/chunk", "wall ratio",
+         "decoder CPU ms/chunk", "end to end CPU ms/chunk", "CPU ratio", "load average before"], rows)
+
+
 def performance_score_section() -> str:
     data = read_result("performance_score")
     if not data:
@@ -245,6 +264,13 @@ def goals_section() -> str:
             ok = found["wall_s"] <= limit and found["returncode"] == 0
             rows.append([label, f"{found['wall_s']} s" + ("" if found["returncode"] == 0 else " (exit ≠ 0)"),
                          "yes" if ok else "**no**"])
+    ratio = read_result("film_ratio")
+    if ratio:
+        for run in ratio["runs"]:
+            m = run["median"]
+            rows.append([f"films end to end ≤ 2× the decoder alone ({run['films']:,} films, median)",
+                         f"{m['ratio']}× wall ({m['end_to_end_ms_per_chunk']} vs {m['decoder_ms_per_chunk']} "
+                         f"ms/chunk), {m['cpu_ratio']}× CPU", "yes" if m["ratio"] <= 2 else "**no**"])
     data = read_result("dbt_build")
     if data:
         for point in data["points"]:
@@ -270,6 +296,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "landing": landing_section,
     "dbt": dbt_section,
     "film_decode": film_decode_section,
+    "film_ratio": film_ratio_section,
     "performance_score": performance_score_section,
     "report_build": report_build_section,
 }

@@ -17,6 +17,8 @@ from typing import Any
 
 from bench import (
     dbt_build,
+    fault_soak,
+    film_model,
     ingest_throughput,
     landing_write,
     pacing_precision,
@@ -55,7 +57,9 @@ BENCHES: dict[str, Callable[[], None]] = {
     "landing_write": _ours("landing_write", landing_write.run),
     "ingest_throughput": _ours("ingest_throughput", ingest_throughput.run),
     "dbt_build": _ours("dbt_build", dbt_build.run),
+    "fault_soak": _ours("fault_soak", fault_soak.run),
     "film_decode": _external("film_decode.py"),
+    "film_ratio": _ours("film_ratio", lambda: film_model.main(["--ratio"])),
     "performance_score": _external("performance_score.py"),
     "report_build": _ours("report_build", report_build.measure),
 }

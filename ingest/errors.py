@@ -31,3 +31,10 @@ class WarehouseLockedError(HaloError):
     """Another process holds the DuckDB file."""
 
     exit_code = 5
+
+
+class StorageError(HaloError):
+    """The warehouse file could not be written or read back (disk full, read-only file system,
+    a damaged write-ahead log): what was committed before is kept; the message says what to do."""
+
+    exit_code = 6

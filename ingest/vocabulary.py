@@ -97,8 +97,11 @@ class AssetRef:
 
 
 def asset_refs(stats: dict[str, Any]) -> list[AssetRef]:
-    """The asset versions a stats payload's MatchInfo refers to."""
-    info = stats.get("MatchInfo") or {}
+    """The asset versions a stats payload's MatchInfo refers to (none when MatchInfo is not an
+    object: a drifted payload lands, and its oddity is reported by the dbt build)."""
+    info = stats.get("MatchInfo")
+    if not isinstance(info, dict):
+        return []
     refs = []
     for field_name, kind in ASSET_KINDS.items():
         ref = info.get(field_name)

@@ -20,11 +20,13 @@
 #                       always, or never
 #   HALO_FULL_AUDIT_DAY the weekly audit's day, 1 (Monday) to 7 (Sunday, the default), in UTC
 # Outputs in HALO_OUTPUT_DIR: halo.duckdb, run_results.json (+ target/ and logs/ of dbt), and
-# report.html (the `halo report` of every tracked player: one self-contained page).
-# Exit status: 0 when every step succeeded; otherwise the first failure's status. dbt still runs
-# after a failed ingest (what landed is kept and worth building) unless nothing was ever landed;
-# the report is written whenever there is a warehouse (a section whose marts failed to build says
-# it is not available).
+# report.html (the `halo report` of every tracked player: one self-contained page);
+# halo.duckdb.lock (see "one run at a time").
+# Exit status: 0 when every step succeeded, or when another run holds the lock (nothing done);
+# otherwise the first failure's status. dbt still runs after a failed ingest (what landed is kept
+# and worth building) unless nothing was ever landed; the report is written whenever there is a
+# warehouse (a section whose marts failed to build says it is not available).
+# Needs flock(1) (util-linux: on every Debian/Ubuntu system).
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +49,22 @@ case "$audit" in
         say "HALO_FULL_AUDIT must be weekly, always or never (got '$audit')"
         exit 2 ;;
 esac
+
+# -- 0. one run at a time --------------------------------------------------------------------------
+# A run started while another still goes (cron firing again, a manual run) must not restore over,
+# ingest into or build the same warehouse: this script takes an exclusive flock on a lock file next
+# to the warehouse, held on descriptor 9 until the script and what it starts (halo, dbt) have
+# exited, however they exit; the kernel releases it, so a killed run leaves no stale lock.
+LOCK="$DB.lock"
+if ! command -v flock >/dev/null 2>&1; then
+    say "error: flock(1) is missing (util-linux); it keeps two runs apart: install it and run again"
+    exit 1
+fi
+exec 9>>"$LOCK"
+if ! flock -n 9; then
+    say "another run holds $LOCK: this one does nothing and exits"
+    exit 0
+fi
 
 # -- 1. restore ------------------------------------------------------------------------------------
 restore=${HALO_RESTORE_FROM:-}

@@ -4,11 +4,14 @@ checks").
 One fixture warehouse built once (a sync's `dbt build`: no unit tests); each scenario works on a
 copy of it and lands or tampers with exactly one thing:
 
-* constraint path: a re-fetched stats payload whose EndTime is before its StartTime passes staging
-  (which has no such rule) and is refused by dim_matches' enforced CHECK constraint: the model
-  errors with DuckDB's constraint message, nothing downstream is built;
-* multi-rule assertion path: a re-fetched stats payload without StartTime fails the one row_rules
-  test of stg_halo__match_stats, whose failing row names the rule, `not_null(start_time)`;
+* constraint path: a staging row with a negative duration (the ISO 8601 parser never makes one: a
+  guard on our own computation, so the row is tampered with) is refused by dim_matches' enforced
+  CHECK constraint: the model errors with DuckDB's constraint message and keeps what it had;
+* multi-rule assertion path: a duplicated key in stg_halo__match_stats fails its one (error-level)
+  row_rules test, whose failing rows name the rule, `unique(match_id)`; nothing downstream is built;
+* the API's values only warn: a re-fetched stats payload without StartTime builds, with warnings
+  (stg_halo__match_stats_row_rules_warn, dim_matches_row_rules_warn, assert_payloads_well_formed),
+  a NULL start time in dim_matches and no row in the player domain;
 * full-audit path: a medal count changed in fct_medals for a match no build rewrites is not seen by
   a sync build (which checks the matches it wrote), and fails the same build run with
   `--vars '{full_audit: true}'`, as scripts/scheduled_run.sh runs it once a week.
@@ -79,22 +82,30 @@ def reland_stats(db: Path, payload: dict) -> None:
         writer.match_stats(payload["MatchId"], compact(payload))
 
 
-def test_an_enforced_constraint_refuses_a_match_that_ends_before_it_starts(built: Built) -> None:
-    db = built.copy("constraint")
-    payload = copy.deepcopy(built.fixtures.stats[built.match_id()])
-    payload["MatchInfo"]["EndTime"] = "2020-01-01T00:00:00Z"  # long before any StartTime here
-    reland_stats(db, payload)
+def tamper(db: Path, sql: str, params: list) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(sql, params)
+    finally:
+        con.close()
 
-    run = built.dbt(db, "build", "--select", "+dim_matches", *SYNC_BUILD_ARGS)
+
+def test_an_enforced_constraint_refuses_a_row_that_breaks_our_own_rule(built: Built) -> None:
+    db = built.copy("constraint")
+    match_id = built.match_id()
+    # A negative duration, and a new landing_seq so that dim_matches rebuilds the match.
+    tamper(db, "update staging.stg_halo__match_stats set duration_seconds = -1, landing_seq = landing_seq + 1000000 "
+               "where match_id = ?", [match_id])
+
+    run = built.dbt(db, "build", "--select", "dim_matches", *SYNC_BUILD_ARGS)
 
     assert run.returncode != 0
     assert run.status_of("dim_matches") == "error"
     message = run.result_of("dim_matches")["message"]
-    assert "CHECK constraint failed" in message and "end_time >= start_time" in message, message
+    assert "CHECK constraint failed" in message and "duration_seconds >= 0" in message, message
     # The table kept what the previous build wrote: DuckDB refused the whole insert.
-    kept = query(db, "select end_time > start_time as ordered from main.dim_matches where match_id = ?",
-                 [payload["MatchId"]])
-    assert kept == [{"ordered": True}]
+    kept = query(db, "select duration_seconds > 0 as positive from main.dim_matches where match_id = ?", [match_id])
+    assert kept == [{"positive": True}]
 
 
 def test_a_duplicate_key_is_refused_by_the_table_itself(built: Built) -> None:
@@ -104,16 +115,16 @@ def test_a_duplicate_key_is_refused_by_the_table_itself(built: Built) -> None:
         with pytest.raises(duckdb.ConstraintException, match="(?i)duplicate key"):
             con.execute("insert into main.fct_match_players select * from main.fct_match_players limit 1")
         with pytest.raises(duckdb.ConstraintException, match="(?i)not null"):
-            con.execute("update main.dim_matches set start_time = null where match_id = ?", [built.match_id()])
+            con.execute("update main.dim_matches set stats_landing_seq = null where match_id = ?", [built.match_id()])
     finally:
         con.close()
 
 
-def test_one_row_rules_test_names_the_rule_a_landed_payload_breaks(built: Built) -> None:
+def test_one_row_rules_test_names_the_rule_a_row_breaks(built: Built) -> None:
     db = built.copy("row_rules")
-    payload = copy.deepcopy(built.fixtures.stats[built.match_id()])
-    del payload["MatchInfo"]["StartTime"]
-    reland_stats(db, payload)
+    match_id = built.match_id()
+    tamper(db, "insert into staging.stg_halo__match_stats select * from staging.stg_halo__match_stats where match_id = ?",
+           [match_id])
 
     run = built.dbt(db, "build", "--select", "stg_halo__match_stats+1", *SYNC_BUILD_ARGS)
 
@@ -122,12 +133,31 @@ def test_one_row_rules_test_names_the_rule_a_landed_payload_breaks(built: Built)
     assert len(failed) == 1, run.not_ok()
     (uid, result), = failed.items()
     assert uid.startswith("test.halo_warehouse.stg_halo__match_stats_row_rules.")
-    assert result["failures"] == 1
+    assert result["failures"] == 2  # both rows of the duplicated key
     # Nothing downstream of a failed test is built: every selected child of staging is skipped.
     children = {uid: status for uid, status in run.statuses("model").items() if uid != "model.halo_warehouse.stg_halo__match_stats"}
     assert children and set(children.values()) == {"skipped"}, children
     rows = query(db, f"select failed_rule, match_id from ({result['compiled_code']})")
-    assert rows == [{"failed_rule": "not_null(start_time)", "match_id": payload["MatchId"]}]
+    assert rows == [{"failed_rule": "unique(match_id)", "match_id": match_id}] * 2
+
+
+def test_a_payload_without_a_start_time_builds_with_warnings(built: Built) -> None:
+    db = built.copy("no_start_time")
+    payload = copy.deepcopy(built.fixtures.stats[built.match_id()])
+    del payload["MatchInfo"]["StartTime"]
+    reland_stats(db, payload)
+
+    run = built.dbt(db, "build", *SYNC_BUILD_ARGS)
+
+    assert run.returncode == 0, run.output[-4000:]
+    warned = {name for name in ("stg_halo__match_stats_row_rules_warn", "dim_matches_row_rules_warn",
+                                "assert_payloads_well_formed") if run.status_of(name) == "warn"}
+    assert warned == {"stg_halo__match_stats_row_rules_warn", "dim_matches_row_rules_warn", "assert_payloads_well_formed"}
+    assert {uid: s for uid, s in run.statuses().items() if s in ("fail", "error", "skipped")} == {}
+    [match] = query(db, "select start_time, end_time from main.dim_matches where match_id = ?", [payload["MatchId"]])
+    assert match == {"start_time": None, "end_time": None}
+    assert query(db, "select count(*) as n from intermediate.prep_player_match_inputs where match_id = ?",
+                 [payload["MatchId"]]) == [{"n": 0}]
 
 
 def test_a_sync_checks_what_it_wrote_and_the_full_audit_checks_everything(built: Built) -> None:

@@ -17,7 +17,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -504,6 +504,44 @@ def test_asset_completeness_fails_on_an_unexplained_asset(wh: Warehouse) -> None
     with landing_writer(wh.db) as writer:
         writer.attempt("ugc_asset", key, outcome="not_found", http_status=404, terminal=True)
     passing = wh.dbt("test", "--select", "assert_match_assets_named", "assert_no_pending_retries")
+    assert passing.returncode == 0 and set(passing.statuses().values()) == {"pass"}
+
+
+def test_a_stuck_gap_fails_the_build_and_a_retrying_one_only_warns(wh: Warehouse) -> None:
+    """Three listed matches whose stats keep failing with a 500 (attempts at recorded times): five
+    runs over three days is stuck (an error); five runs over two days, or four over ten, still only
+    warn. The verdict is the landing view's, passed through fct_match_completeness."""
+    stuck, short, few = [m for m in (i["MatchId"] for i in wh.fixtures.history) if m not in wh.fixtures.stats][:3]
+    t0 = datetime(2025, 3, 1, tzinfo=UTC)
+    plan = {stuck: (5, timedelta(days=3)), short: (5, timedelta(days=2)), few: (4, timedelta(days=10))}
+    con = duckdb.connect(str(wh.db))
+    try:
+        con.execute("delete from landing.fetch_attempts where endpoint = 'match_stats' and list_contains(?, key)", [list(plan)])
+        for match_id, (n, span) in plan.items():
+            for i in range(n):
+                con.execute(
+                    "insert into landing.fetch_attempts (endpoint, key, attempted_at, http_status, error, outcome, run_id)"
+                    " values ('match_stats', ?, ?, 500, 'injected', 'failed', ?)",
+                    [match_id, t0 + span * i / (n - 1), f"run{i}"],
+                )
+    finally:
+        con.close()
+    gate = ("assert_no_stuck_gaps", "assert_no_pending_retries", "assert_listed_matches_have_stats", "assert_every_gap_explained")
+    failing = wh.dbt("test", "--select", *gate)
+    assert failing.returncode != 0
+    assert failing.status_of("assert_no_stuck_gaps") == "fail"
+    assert failing.result_of("assert_no_stuck_gaps")["failures"] == 1
+    assert failing.status_of("assert_no_pending_retries") == "warn"
+    assert failing.result_of("assert_no_pending_retries")["failures"] == 2
+    assert failing.status_of("assert_listed_matches_have_stats") == "pass"
+    assert failing.status_of("assert_every_gap_explained") == "pass"
+    assert query(wh.db, "select match_id, status, reason from main.fct_match_completeness where status = 'stuck'") == [
+        {"match_id": stuck, "status": "stuck", "reason": "HTTP 500 in 5 runs since 2025-03-01"}
+    ]
+    with landing_writer(wh.db) as writer:  # explained after all: back to the module's state
+        for match_id in plan:
+            writer.attempt("match_stats", match_id, outcome="not_found", http_status=404, terminal=True)
+    passing = wh.dbt("test", "--select", *gate)
     assert passing.returncode == 0 and set(passing.statuses().values()) == {"pass"}
 
 

@@ -30,13 +30,14 @@ def status(
 
 def print_status(console: Console, db_path: Path, players: list[str]) -> None:
     from ..store.competitive import competitive_summaries
-    from ..store.completeness import DATA_TYPES, status_rows
+    from ..store.completeness import DATA_TYPES, status_rows, stuck_gaps
     from ..store.progress import progress_counts
     from ..store.warehouse import open_warehouse
 
     con = open_warehouse(db_path, read_only=True)
     try:
         rows = status_rows(con, players)
+        stuck = stuck_gaps(con)
         tracked = con.execute("select count(*) from landing.tracked_players").fetchone()
         progress = progress_counts(con)
         competitive = competitive_summaries(con)
@@ -46,13 +47,14 @@ def print_status(console: Console, db_path: Path, players: list[str]) -> None:
         console.print("no listed matches yet" + ("" if tracked and tracked[0] else ": no tracked players"))
         return
     table = Table(title=f"warehouse {db_path}")
-    for header in ("player", "data", "listed", "complete", "to fetch", "needs build", "explained", "n/a", "why"):
+    for header in ("player", "data", "listed", "complete", "to fetch", "stuck", "needs build", "explained", "n/a", "why"):
         table.add_column(header, justify="left" if header in ("player", "data", "why") else "right")
     for row in rows:
         table.add_row(
             row.gamertag or row.player_xuid, DATA_TYPES.get(row.data_type, row.data_type),
             str(row.listed), str(row.complete),
             str(row.to_fetch) if row.data_type in MATCH_ENDPOINTS else "",
+            str(row.stuck) if row.stuck else "",
             str(row.needs_build) if row.needs_build else "",
             str(row.explained), str(row.not_applicable), row.reasons or "",
         )
@@ -60,6 +62,13 @@ def print_status(console: Console, db_path: Path, players: list[str]) -> None:
     print_competitive(console, rows, competitive)
     shown = {r.player_xuid for r in rows}
     _print_progress(console, [p for p in progress if p.player_xuid in shown])
+    shown_names = {r.gamertag or r.player_xuid for r in rows}
+    for gaps in stuck:
+        if gaps.gamertag in shown_names:
+            console.print(
+                f"stuck: {gaps.count} {DATA_TYPES.get(gaps.endpoint, gaps.endpoint)} of {gaps.gamertag} "
+                f"({gaps.last_error}): {gaps.hint}", markup=False,
+            )
     if any(r.needs_build for r in rows):
         console.print("some landed data is not in the marts yet: run `halo build`")
 

@@ -36,6 +36,8 @@ def track(
             friends = ", ".join(p.friends) if p.friends else "none declared (top-2 teammates are used)"
             out.print(f"{p.gamertag or '?'} (xuid {p.xuid}): friends: {friends}", markup=False)
         return
+    if not path.exists():  # no warehouse, so nobody is tracked: say so and create nothing
+        tracking.find_tracked(None, player)
     con = open_warehouse(path)
     try:
         target = tracking.find_tracked(con, player)

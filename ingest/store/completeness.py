@@ -45,7 +45,7 @@ with rows as ({rows}),
 reasons as (
     select player_xuid, data_type, string_agg(reason || ' ×' || n, ', ' order by n desc, reason) as reasons
     from (select player_xuid, data_type, reason, count(*) as n from rows
-          where reason is not null and status in ('explained', 'retrying') group by all)
+          where reason is not null and status in ('explained', 'retrying', 'stuck') group by all)
     group by all
 )
 select
@@ -54,6 +54,7 @@ select
     count(*) filter (where status = 'complete'),
     count(*) filter (where status = 'missing'),
     count(*) filter (where status = 'retrying'),
+    count(*) filter (where status = 'stuck'),
     count(*) filter (where status = 'explained'),
     count(*) filter (where status = 'not_applicable'),
     count(*) filter (where status = 'needs_build'),
@@ -74,6 +75,7 @@ class StatusRow:
     complete: int
     missing: int
     retrying: int
+    stuck: int
     explained: int
     not_applicable: int
     needs_build: int
@@ -86,7 +88,7 @@ class StatusRow:
     @property
     def to_fetch(self) -> int:
         """What the next `halo ingest` will ask for (payload types only)."""
-        return self.missing + self.retrying
+        return self.missing + self.retrying + self.stuck  # stuck gaps are still retried
 
 
 def status_rows(con: duckdb.DuckDBPyConnection, players: list[str] | None = None) -> list[StatusRow]:
@@ -105,3 +107,47 @@ def status_rows(con: duckdb.DuckDBPyConnection, players: list[str] | None = None
         wanted_tags = {s.gamertag.casefold() for s in specs if s.gamertag}
         result = [r for r in result if r.player_xuid in wanted_xuids or (r.gamertag or "").casefold() in wanted_tags]
     return result
+
+
+@dataclass(frozen=True)
+class StuckGaps:
+    """Stuck payloads of one tracked player and endpoint that failed the same way."""
+
+    gamertag: str
+    endpoint: str
+    count: int
+    last_error: str
+    http_status: int | None
+
+    @property
+    def hint(self) -> str:
+        if self.http_status in (401, 403):
+            return "sign in again (`halo auth login`, or a fresh HALO_SPARTAN_TOKEN), then `halo ingest`"
+        if self.http_status == 429:
+            return "the service keeps throttling: run `halo ingest` with a lower --rate"
+        if self.http_status is None:
+            return "requests keep timing out or dropping: check the network, try a lower --concurrency"
+        if self.http_status >= 500:
+            return ("the service keeps failing on these: `halo ingest` retries them every run; "
+                    "if they never land, the data may be gone on the service's side")
+        return "`halo ingest --retry-failed` tries them again"
+
+
+STUCK_SQL = """
+select
+    coalesce(any_value(tracked.gamertag), history.player_xuid), status.endpoint, count(*),
+    coalesce('HTTP ' || status.http_status, any_value(status.error), 'failed') || ', last on '
+        || strftime(max(status.last_attempt_at) at time zone 'UTC', '%Y-%m-%d %H:%M UTC'),
+    status.http_status
+from landing.match_history as history
+join landing.tracked_players as tracked on tracked.xuid = history.player_xuid
+join landing.match_payload_status as status on status.match_id = history.match_id
+where status.completeness = 'stuck'
+group by history.player_xuid, status.endpoint, status.http_status
+order by 1, 2
+"""
+
+
+def stuck_gaps(con: duckdb.DuckDBPyConnection) -> list[StuckGaps]:
+    """Every stuck gap of a tracked player, grouped by player, endpoint and HTTP status."""
+    return [StuckGaps(*row) for row in con.execute(STUCK_SQL).fetchall()]

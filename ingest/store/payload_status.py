@@ -4,18 +4,59 @@ status`` and dbt's completeness tests. A view, so it is always current.
 
 It also gives each payload's completeness verdict (``completeness``, ``reason``), in the
 vocabulary of ``main.fct_match_completeness``, which passes it through unchanged: the mapping from
-fetch state to verdict is written here and nowhere else.
+fetch state to verdict is written here and nowhere else. That includes "stuck": a retryable gap
+that has failed for too long (``StuckRule``) stops being a warning and fails the build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from analytics.film_manifest import FILM_CHUNK_TYPE_HIGHLIGHTS
 
+from ..errors import UsageError
 from ..vocabulary import MATCH_ENDPOINTS
+
+
+@dataclass(frozen=True)
+class StuckRule:
+    """When a retryable gap is "stuck": its fetch failed in at least ``runs`` ingest runs AND its
+    failed attempts span at least ``days`` days (first to latest, as recorded in
+    landing.fetch_attempts). Both, so neither an hour of outage with frequent runs nor a single
+    failure followed by a week without runs counts. Stuck gaps are still retried by every run;
+    they fail the dbt build (assert_no_stuck_gaps) and `halo status` lists them with a hint.
+
+    Defaults: 5 runs and 3 days; ``HALO_STUCK_AFTER_RUNS`` / ``HALO_STUCK_AFTER_DAYS`` override them
+    (read when the ingester opens the warehouse for writing, which rewrites the view)."""
+
+    runs: int = 5
+    days: int = 3
+
+    ENV_RUNS = "HALO_STUCK_AFTER_RUNS"
+    ENV_DAYS = "HALO_STUCK_AFTER_DAYS"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StuckRule:
+        return cls(
+            runs=_positive(env, cls.ENV_RUNS, cls.runs),
+            days=_positive(env, cls.ENV_DAYS, cls.days),
+        )
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
 
 # status: landed | missing | failed (retryable; will be tried again) | failed_terminal
 # (400/404/410: explained, not retried) | not_applicable (e.g. skill of a custom game, film chunk
-# of a film that expired). completeness: the verdict of docs/domain/completeness.md.
+# of a film that expired). completeness: the verdict of docs/domain/completeness.md. failed_runs
+# and failing_since describe the failed attempts of a payload not landed (for StuckRule).
 _VIEW_TEMPLATE = """
 create or replace view landing.match_payload_status as
 with listed as (
@@ -26,11 +67,21 @@ with listed as (
     from landing.match_history
     group by match_id
 ),
-latest_attempt as (
-    -- Latest in landing order, not by attempted_at: the clock may have gone back between runs.
-    select endpoint, key, http_status, error, terminal, attempted_at
+failures as (
+    select
+        endpoint, key, http_status, error, terminal, attempted_at, landing_seq,
+        count(distinct coalesce(run_id, attempted_at::varchar)) over (partition by endpoint, key) as failed_runs,
+        min(attempted_at) over (partition by endpoint, key) as failing_since,
+        -- How long it has been failing, as the attempts' clock recorded it (information for the
+        -- stuck rule only; which attempt is the latest follows the landing order).
+        max(attempted_at) over (partition by endpoint, key) - min(attempted_at) over (partition by endpoint, key)
+            as failing_for
     from landing.fetch_attempts
     where outcome <> 'landed'
+),
+latest_attempt as (
+    -- Latest in landing order, not by attempted_at: the clock may have gone back between runs.
+    select * from failures
     qualify row_number() over (partition by endpoint, key order by landing_seq desc) = 1
 ),
 endpoints as (
@@ -67,34 +118,57 @@ fetch_state as (
         end as status,
         case when landed.match_id is null then latest_attempt.http_status end as http_status,
         case when landed.match_id is null then latest_attempt.error end as error,
-        case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at
+        case when landed.match_id is null then latest_attempt.attempted_at end as last_attempt_at,
+        case when landed.match_id is null then latest_attempt.failed_runs end as failed_runs,
+        case when landed.match_id is null then latest_attempt.failing_since end as failing_since,
+        case when landed.match_id is null then latest_attempt.failing_for end as failing_for
     from grid
     left join landed using (match_id, endpoint)
     left join latest_attempt on latest_attempt.endpoint = grid.endpoint and latest_attempt.key = grid.match_id
     left join film_gone on grid.endpoint = 'film_chunk' and film_gone.match_id = grid.match_id
+),
+verdicts as (
+    select
+        *,
+        status = 'failed'
+            and failed_runs >= {stuck_runs}
+            and failing_for >= interval {stuck_days} day as is_stuck
+    from fetch_state
 )
 select
-    *,
-    case status
-        when 'landed' then 'complete'
-        when 'not_applicable' then 'not_applicable'
-        when 'failed_terminal' then 'explained'
-        when 'failed' then 'retrying'
+    * exclude (is_stuck, failing_for),
+    case
+        when status = 'landed' then 'complete'
+        when status = 'not_applicable' then 'not_applicable'
+        when status = 'failed_terminal' then 'explained'
+        when is_stuck then 'stuck'
+        when status = 'failed' then 'retrying'
         else 'missing'
     end as completeness,
     case
+        when is_stuck then
+            coalesce('HTTP ' || http_status, error, 'failed') || ' in ' || failed_runs || ' runs since '
+            || strftime(failing_since at time zone 'UTC', '%Y-%m-%d')
         when status in ('failed', 'failed_terminal') then coalesce('HTTP ' || http_status, error, 'failed')
         when status = 'not_applicable' and endpoint = 'match_skill' then 'not a matchmade game'
         when status = 'not_applicable' then 'the film is not available'
     end as reason
-from fetch_state
+from verdicts
 """
 
-PAYLOAD_STATUS_VIEW = _VIEW_TEMPLATE.format(
-    endpoint_rows=", ".join(f"('{endpoint}')" for endpoint in MATCH_ENDPOINTS),
-    highlight_chunk_type=FILM_CHUNK_TYPE_HIGHLIGHTS,
-)
+
+
+def payload_status_view(rule: StuckRule) -> str:
+    """The view's DDL, with the stuck thresholds in force."""
+    return _VIEW_TEMPLATE.format(
+        endpoint_rows=", ".join(f"('{endpoint}')" for endpoint in MATCH_ENDPOINTS),
+        highlight_chunk_type=FILM_CHUNK_TYPE_HIGHLIGHTS,
+        stuck_runs=int(rule.runs),
+        stuck_days=int(rule.days),
+    )
+
+
 PAYLOAD_STATUS_COLUMNS: tuple[str, ...] = (
     "match_id", "endpoint", "start_time", "status", "http_status", "error", "last_attempt_at",
-    "completeness", "reason",
+    "failed_runs", "failing_since", "completeness", "reason",
 )

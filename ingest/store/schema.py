@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import duckdb
 
-from .payload_status import PAYLOAD_STATUS_VIEW
+from .payload_status import StuckRule, payload_status_view
 from .registry import LANDING_SEQUENCE, LANDING_TABLES
 from .upgrade import upgrade_landing_tables
 
 
-def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every landing table that does not exist yet (safe to call on every run)."""
+def ensure_landing_schema(con: duckdb.DuckDBPyConnection, stuck: StuckRule | None = None) -> None:
+    """Create every landing table that does not exist yet (safe to call on every run), and
+    (re)create the payload-status view with ``stuck`` (default: StuckRule's defaults)."""
     con.execute("create schema if not exists landing")
     con.execute(f"create sequence if not exists {LANDING_SEQUENCE}")
     for table in LANDING_TABLES.values():
         con.execute(table.ddl())
     upgrade_landing_tables(con)
-    con.execute(PAYLOAD_STATUS_VIEW)
+    con.execute(payload_status_view(stuck or StuckRule()))

@@ -29,9 +29,11 @@ def list_tracked(con: duckdb.DuckDBPyConnection) -> list[TrackedPlayer]:
     return [TrackedPlayer(r[0], r[1], list(r[2] or [])) for r in rows]
 
 
-def find_tracked(con: duckdb.DuckDBPyConnection, raw: str) -> TrackedPlayer:
+def find_tracked(con: duckdb.DuckDBPyConnection | None, raw: str) -> TrackedPlayer:
+    """The tracked player ``raw`` names; ``con`` None: there is no warehouse yet, so nobody is
+    tracked (the input is still checked first, and nothing is created)."""
     spec = parse_player_spec(raw)
-    for player in list_tracked(con):
+    for player in list_tracked(con) if con is not None else []:
         if spec.xuid and player.xuid == spec.xuid:
             return player
         if spec.gamertag and (player.gamertag or "").casefold() == spec.gamertag.casefold():

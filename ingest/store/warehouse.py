@@ -1,4 +1,5 @@
-"""Opening the DuckDB warehouse file: where it is, path checks, lock conflicts, landing schema."""
+"""Opening the DuckDB warehouse file: where it is, path checks, lock conflicts, landing schema, and
+what a storage failure (disk full, read-only file system, a damaged write-ahead log) means."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import UsageError, WarehouseLockedError
+from ..errors import StorageError, UsageError, WarehouseLockedError
+from .payload_status import StuckRule
 from .schema import ensure_landing_schema
 
 DEFAULT_DB_PATH = "warehouse/halo.duckdb"
+
+KEPT = "every batch committed before is kept"
 
 LOCK_HINT = (
     "another process holds the warehouse {path} (a running `halo ingest`, `dbt build`, or a "
@@ -73,8 +77,10 @@ def check_writable(path: Path) -> None:
 
 def open_warehouse(path: Path, *, read_only: bool = False, lock_wait_s: float = 5.0) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the warehouse; a lock held elsewhere is retried for a bounded time."""
+    stuck = None
     if not read_only:
         check_writable(path)
+        stuck = StuckRule.from_env(os.environ)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -87,7 +93,11 @@ def open_warehouse(path: Path, *, read_only: bool = False, lock_wait_s: float = 
         try:
             con = connect(path, read_only=read_only)
             break
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
+            if "Failure while replaying WAL" in str(exc):
+                raise damaged_wal(path, exc) from exc
+            if not isinstance(exc, duckdb.IOException):
+                raise
             if "lock" not in str(exc).lower():
                 raise UsageError(f"cannot open the warehouse {path}: {str(exc).splitlines()[0]}") from exc
             if time.monotonic() >= deadline:
@@ -95,5 +105,47 @@ def open_warehouse(path: Path, *, read_only: bool = False, lock_wait_s: float = 
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
     if not read_only:
-        ensure_landing_schema(con)
+        ensure_landing_schema(con, stuck)
     return con
+
+
+def wal_path(path: Path) -> Path:
+    """DuckDB's write-ahead log of the warehouse: committed work not yet checkpointed into the file.
+    It exists only while a writer has the file open, or after one stopped without closing it."""
+    return path.with_name(path.name + ".wal")
+
+
+def damaged_wal(path: Path, exc: duckdb.Error) -> StorageError:
+    wal = wal_path(path)
+    detail = str(exc).splitlines()[0].split(": ", 1)[-1]
+    return StorageError(
+        f"the warehouse's write-ahead log {wal} is damaged and DuckDB cannot replay it ({detail}). "
+        f"Keep a copy, then move it aside (mv '{wal}' '{wal}.damaged'): the warehouse opens as it "
+        "was at its last checkpoint, and the next `halo ingest` fetches again what the log held"
+    )
+
+
+def storage_failure(exc: duckdb.Error, path: Path) -> StorageError | None:
+    """The clear error for a write the storage refused, or None when ``exc`` is something else.
+
+    DuckDB reports the operating system's reason in its message (a failed commit, an I/O error, or
+    the "database has been invalidated" that follows one); a failed commit has been rolled back, so
+    every batch committed before it is in the file or its write-ahead log."""
+    text = str(exc)
+    if "No space left on device" in text or "Disk full" in text:
+        return StorageError(
+            f"the disk holding the warehouse {path} is full (no space left on device): {KEPT}; "
+            "free some space and run `halo ingest` again to continue"
+        )
+    if "Read-only file system" in text:
+        return StorageError(
+            f"the file system holding the warehouse {path} turned read-only: {KEPT}; once it is "
+            "writable again (a remount, a disk check), run `halo ingest` again to continue"
+        )
+    if "Could not write" in text or "IO Error" in text or "Could not fsync" in text:
+        first = text.splitlines()[0]
+        return StorageError(
+            f"cannot write the warehouse {path} ({first}): {KEPT}; fix the storage and run "
+            "`halo ingest` again to continue"
+        )
+    return None

@@ -72,6 +72,8 @@ class LandingWriter:
     batch_size: int = 50
     max_delay_s: float = 2.0
     rows_committed: int = 0
+    # The storage error that ended writing, if any: every batch committed before it is kept.
+    failure: duckdb.Error | None = None
     _pending: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     _pending_count: int = 0
     _oldest_pending: float | None = None
@@ -145,18 +147,34 @@ class LandingWriter:
         """One table's rows of a batch, inside flush's transaction (the benchmark overrides it)."""
         upsert_rows(self.con, table, rows)
 
+    def _rollback(self, cause: BaseException) -> None:
+        try:
+            self.con.execute("rollback")
+        except duckdb.Error as exc:  # e.g. the database was invalidated: the cause is what matters
+            cause.add_note(f"(and the rollback failed too: {exc})")
+
     def flush(self) -> int:
         """Commit everything buffered in one transaction; returns the number of rows written."""
         if not self._pending_count:
             return 0
+        if self.failure is not None:  # the storage failed: nothing more is written in this run
+            raise self.failure
         pending, count = self._pending, self._pending_count
         self.con.execute("begin transaction")
         try:
             for table, rows in pending.items():
                 self.write_table(table, rows)
+        except BaseException as exc:
+            if isinstance(exc, duckdb.Error):
+                self.failure = exc
+            self._rollback(exc)
+            raise
+        try:
             self.con.execute("commit")
-        except BaseException:
-            self.con.execute("rollback")
+        except duckdb.Error as exc:
+            # A commit that failed (disk full, read-only file system) has ended its transaction:
+            # DuckDB rolled it back, so there is nothing to roll back here.
+            self.failure = exc
             raise
         self._pending, self._pending_count, self._oldest_pending = {}, 0, None
         self.rows_committed += count

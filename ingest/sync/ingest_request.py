@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from ..api.profiles import ResolvedPlayer
 from ..api.urls import UrlMapper
 from ..errors import UsageError
 from ..player_input import parse_player_spec
+from ..store.payload_status import StuckRule
 from ..store.tracking import list_tracked
-from ..store.warehouse import check_writable, open_warehouse
+from ..store.warehouse import check_writable, open_warehouse, storage_failure, wal_path
 from ..vocabulary import MatchType
 from .ingest_run import IngestRun, RunSummary
 from .options import IngestOptions, ProfileScope
@@ -27,6 +29,10 @@ from .progress import make_reporter
 from .summary import print_run_summary, stopped_line
 
 EXIT_INTERRUPTED = 130
+UNCLEAN_NOTE = (
+    "note: the last writer of {path} left its write-ahead log behind (it was killed, crashed, lost "
+    "power or ran out of space): DuckDB replayed it; whatever it could not replay is fetched again"
+)
 
 
 @dataclass
@@ -58,6 +64,7 @@ def run_ingest(request: IngestRequest, out: Console, err: Console) -> int:
         parse_clearance(request.clearance)
     UrlMapper.from_setting(request.base_url)
     check_writable(request.db_path)
+    StuckRule.from_env(os.environ)
     if not specs and not request.db_path.exists():
         raise UsageError("no tracked players yet: run `halo ingest --player GAMERTAG_OR_XUID`")
 
@@ -84,8 +91,11 @@ async def _ingest(
         request.spartan_token, request.clearance, request.base_url, settings, tokens=request.tokens
     ) as api:
         players = await resolve_players(api.http, options.players)
+        unclean = wal_path(request.db_path).exists()
         con = open_warehouse(request.db_path)
         try:
+            if unclean:
+                err.print(UNCLEAN_NOTE.format(path=request.db_path), markup=False)
             # A sync (no --player) starts at once from the tracked players' xuids; their gamertags
             # are refreshed during the run.
             sync = not players
@@ -101,6 +111,11 @@ async def _ingest(
                 return run.summary_after_interrupt()
             finally:
                 reporter.close()
+        except duckdb.Error as exc:
+            failure = storage_failure(exc, request.db_path)
+            if failure is None:
+                raise
+            raise failure from exc
         finally:
             con.close()
 

@@ -144,7 +144,8 @@ class IngestRun:
         finally:
             await _cancel_until_done(self._tasks)
             self._reader.stop()
-            self.writer.flush()  # whatever landed is kept, whatever the way out
+            if self.writer.failure is None:
+                self.writer.flush()  # whatever landed is kept, whatever the way out
 
     async def _until_fatal(self, awaitable: Awaitable[object]) -> None:
         """Await ``awaitable`` unless a worker hits an error that must stop the run (e.g. a 401)."""
@@ -183,6 +184,9 @@ class IngestRun:
             self._profile_xuids_seen.add(player.xuid)
             self._listings.append(PlayerListing(player))
         self.writer.flush()
+        # Into the database file itself, not only its write-ahead log: a log cut short later (a
+        # power loss) may cost payloads, which the next run fetches again, never who is tracked.
+        self.con.execute("checkpoint")
         return self.players
 
     def _track(self, player: ResolvedPlayer) -> None:

@@ -24,6 +24,7 @@ entries as (
         player.PlayerId as player_id,
         unnest(player.PlayerTeamStats) as entry
     from players
+    where player.PlayerId is not null  -- left out of the marts (assert_payloads_well_formed)
 
 ),
 

@@ -9,7 +9,7 @@ match_payloads as (
         error,
         last_attempt_at
     from {{ ref('stg_halo__match_payload_status') }}
-    where status = 'failed'
+    where completeness = 'retrying'
 
 ),
 

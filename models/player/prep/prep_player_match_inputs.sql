@@ -86,6 +86,9 @@ joined as (
     inner join teammates
         on tracked_rows.match_id = teammates.match_id
             and tracked_rows.xuid = teammates.player_xuid
+    -- A match whose payload has no readable start time cannot be placed in a session or a
+    -- timeline: left out here (assert_payloads_well_formed reports it).
+    where matches.start_time is not null
 
 ),
 

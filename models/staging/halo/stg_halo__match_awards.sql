@@ -96,6 +96,9 @@ final as (
         awards.fetched_at,
         awards.landing_seq
     from awards
+    -- As stg_halo__match_player_team_stats: a player without a PlayerId is left out (and reported
+    -- by assert_payloads_well_formed).
+    where player.PlayerId is not null
 
 )
 

@@ -18,6 +18,8 @@ final as (
         http_status,
         error,
         last_attempt_at,
+        failed_runs,
+        failing_since,
         completeness,
         reason
     from source
