@@ -75,15 +75,15 @@ def test_a_second_scheduled_run_exits_0_while_the_first_holds_the_lock(tmp_path:
     lines = second_err.splitlines()
     assert len(lines) == 1 and lines[0].endswith(f"another run holds {out / 'halo.duckdb.lock'}: this one does nothing and exits")
     assert first.returncode == 0, first_err
-    # Only the first run called anything: one ingest, one build.
+    # Only the first run called anything: one ingest, one build, one report.
     calls = (tmp_path / "calls.log").read_text().splitlines()
-    assert [c.split()[:2] for c in calls] == [["halo", "ingest"], ["dbt", "--no-use-colors"]]
+    assert [c.split()[:2] for c in calls] == [["halo", "ingest"], ["dbt", "--no-use-colors"], ["halo", "report"]]
     # The lock died with the first run: a third run goes ahead.
     (tmp_path / "calls.log").unlink()
     third = scheduled(tmp_path, out, bin_dir)
     _, third_err = third.communicate(timeout=30)
     assert third.returncode == 0 and "another run holds" not in third_err
-    assert len((tmp_path / "calls.log").read_text().splitlines()) == 2
+    assert len((tmp_path / "calls.log").read_text().splitlines()) == 3  # ingest, build, report
 
 
 def test_the_lock_is_the_scripts_own_and_covers_the_restore(tmp_path: Path) -> None:
