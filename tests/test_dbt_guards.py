@@ -154,8 +154,10 @@ def test_a_payload_without_a_start_time_builds_with_warnings(built: Built) -> No
                                 "assert_payloads_well_formed") if run.status_of(name) == "warn"}
     assert warned == {"stg_halo__match_stats_row_rules_warn", "dim_matches_row_rules_warn", "assert_payloads_well_formed"}
     assert {uid: s for uid, s in run.statuses().items() if s in ("fail", "error", "skipped")} == {}
-    [match] = query(db, "select start_time, end_time from main.dim_matches where match_id = ?", [payload["MatchId"]])
-    assert match == {"start_time": None, "end_time": None}
+    [match] = query(db, "select start_time, end_time, is_end_time_derived from main.dim_matches where match_id = ?",
+                    [payload["MatchId"]])
+    # The payload still has its EndTime: the end time is the API's, only the start is unknown.
+    assert match["start_time"] is None and match["end_time"] is not None and match["is_end_time_derived"] is False
     assert query(db, "select count(*) as n from intermediate.prep_player_match_inputs where match_id = ?",
                  [payload["MatchId"]]) == [{"n": 0}]
 
