@@ -12,6 +12,11 @@ films for the newest 2,000; cached between runs under ``$HALO_BENCH_CACHE``, def
 
 Each step: wall time of the whole process (dbt's ~3 s start-up included), peak RSS
 (``/usr/bin/time -v``), and per-node times from ``run_results.json``. One dbt invocation per step.
+
+``--sync N`` measures the sync build against dbt's floor instead (``sync_point``): on an N-match
+warehouse built in full, ``REPEATS`` times on a fresh copy each: land 25 matches, then the sync's
+``dbt build``; and ``REPEATS`` times the floor, a ``dbt run`` of one trivial view of this project
+(``FLOOR_MODEL``). Node counts by kind are exact; times are reported as medians.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -43,6 +49,10 @@ SIZES = (1_000, 10_000, 50_000)
 # on the real service, so a backfilled warehouse holds the recent ones: the newest 2,000 here
 # (all of them up to ~10k matches; bench.synth's default).
 FILM_LIMIT = synth.DEFAULT_FILMS
+REPEATS = 3
+# dbt's floor: one invocation that builds a trivial view of this project (a select over one
+# landing table), i.e. start-up, parsing and one node.
+FLOOR_MODEL = "stg_halo__tracked_players"
 CACHE = Path(os.environ.get("HALO_BENCH_CACHE", "/tmp/halo-bench-cache"))
 # The dbt project measured: this checkout, or a patched copy (to measure a proposed change).
 PROJECT = Path(os.environ.get("HALO_BENCH_PROJECT", ROOT))
@@ -111,6 +121,7 @@ def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
         if n["status"] in ("error", "fail"):
             n["path"] = paths.get(n["node"])
     statuses = Counter(f"{n['node'].split('.')[0]}:{n['status']}" for n in nodes)
+    kinds = Counter(n["node"].split(".")[0] for n in nodes)
     seconds = Counter()
     for n in nodes:
         seconds[n["node"].split(".")[0]] += n["seconds"]
@@ -123,6 +134,7 @@ def dbt(args: list[str], db: Path, target: Path) -> dict[str, Any]:
         "dbt_elapsed_s": round(dbt_elapsed, 2) if dbt_elapsed is not None else None,
         "peak_rss_mb": round(measured.peak_rss_mb),
         "statuses": dict(sorted(statuses.items())),
+        "nodes_by_kind": dict(sorted(kinds.items())),
         "seconds_by_kind": {k: round(v, 2) for k, v in sorted(seconds.items())},
         "models": [{k: v for k, v in n.items() if v is not None} for n in models],
         "slowest_tests": [{k: v for k, v in n.items() if v is not None} for n in tests[:10]],
@@ -182,6 +194,62 @@ def run(sizes: tuple[int, ...] = SIZES, steps: tuple[str, ...] = ("full_build", 
     return {"machine": machine(), "players": PLAYERS, "seed": SEED, "batch": BATCH, "points": points}
 
 
+def sync_point(matches: int, work: Path, repeats: int = REPEATS) -> dict[str, Any]:
+    """The sync build against the floor, ``repeats`` times each on a fresh copy (see the module doc)."""
+    prepared = prepare(matches)
+    built = work / f"built-{matches}.duckdb"
+    shutil.copyfile(prepared.base, built)
+    target = work / f"target-sync-{matches}"
+    full = dbt(["build", "--full-refresh", *SYNC_BUILD_ARGS], built, target)
+    point: dict[str, Any] = {"matches": matches, "films": prepared.films, "full_build": full,
+                             "floor": [], "sync_build": []}
+    if full["returncode"]:
+        return point
+    for _ in range(repeats):
+        db = work / f"sync-{matches}.duckdb"
+        shutil.copyfile(built, db)
+        point["floor"].append(dbt(["run", "--select", FLOOR_MODEL], db, target))
+        land_batch(db)
+        point["sync_build"].append(dbt(["build", *SYNC_BUILD_ARGS], db, target))
+        db.unlink()
+    built.unlink()
+    point["summary"] = sync_summary(point)
+    return point
+
+
+def sync_summary(point: dict[str, Any]) -> dict[str, Any]:
+    """Medians of the repeated runs; node counts (identical across repeats) by kind."""
+    def median(runs: list[dict[str, Any]], key: str) -> float:
+        return round(statistics.median(r[key] for r in runs), 2)
+
+    def median_kind_seconds(runs: list[dict[str, Any]]) -> dict[str, float]:
+        kinds = sorted({k for r in runs for k in r["seconds_by_kind"]})
+        return {k: round(statistics.median(r["seconds_by_kind"].get(k, 0.0) for r in runs), 2) for k in kinds}
+
+    floor_s, sync_s = median(point["floor"], "wall_s"), median(point["sync_build"], "wall_s")
+    return {
+        "floor_wall_s": floor_s,
+        "sync_wall_s": sync_s,
+        "sync_over_floor": round(sync_s / floor_s, 2),
+        "sync_dbt_elapsed_s": median(point["sync_build"], "dbt_elapsed_s"),
+        "sync_nodes_by_kind": point["sync_build"][0]["nodes_by_kind"],
+        "sync_node_seconds_by_kind": median_kind_seconds(point["sync_build"]),
+        "sync_peak_rss_mb": max(r["peak_rss_mb"] for r in point["sync_build"]),
+        "sync_returncodes": [r["returncode"] for r in point["sync_build"]],
+    }
+
+
+def run_sync(sizes: tuple[int, ...], repeats: int = REPEATS) -> dict[str, Any]:
+    points = []
+    with tempfile.TemporaryDirectory(prefix="halo-bench-sync-") as tmp:
+        for matches in sizes:
+            point = sync_point(matches, Path(tmp), repeats)
+            points.append(point)
+            print(json.dumps({"matches": matches, **point.get("summary", {})}), file=sys.stderr, flush=True)
+    return {"machine": machine(), "players": PLAYERS, "seed": SEED, "batch": BATCH, "repeats": repeats,
+            "project": str(PROJECT), "points": points}
+
+
 def summary_line(point: dict[str, Any]) -> dict[str, Any]:
     line: dict[str, Any] = {"matches": point["matches"]}
     for step in ("full_build", "full_run", "incremental_run", "incremental_build"):
@@ -196,7 +264,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", default="full_build,full_run,incremental_run,incremental_build")
     parser.add_argument("--exclude", default="", help="dbt --exclude selectors, comma-separated")
     parser.add_argument("--save-as", default="dbt_build")
+    parser.add_argument("--sync", default="", help="sizes: measure the sync build against the floor instead")
+    parser.add_argument("--repeats", type=int, default=REPEATS)
     args = parser.parse_args(argv)
+    if args.sync:
+        write_result(args.save_as, run_sync(tuple(int(s) for s in args.sync.split(",")), args.repeats))
+        return
     result = run(
         tuple(int(s) for s in args.sizes.split(",")), tuple(args.steps.split(",")),
         [selector for selector in args.exclude.split(",") if selector],

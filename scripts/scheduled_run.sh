@@ -14,6 +14,11 @@
 #                       default: every player the warehouse already tracks
 #   HALO_INGEST_ARGS    extra `halo ingest` arguments, e.g. "--rate 2 --no-film"
 #   HALO_BIN            directory holding `halo` and `dbt` (default: <repo>/.venv/bin)
+#   HALO_FULL_AUDIT     when the build also audits everything it did not write (`--vars
+#                       '{full_audit: true}'`: the reconciliation tests read every match, not just
+#                       those this build rebuilt): weekly (default: the run on HALO_FULL_AUDIT_DAY),
+#                       always, or never
+#   HALO_FULL_AUDIT_DAY the weekly audit's day, 1 (Monday) to 7 (Sunday, the default), in UTC
 # Outputs in HALO_OUTPUT_DIR: halo.duckdb, run_results.json (+ target/ and logs/ of dbt), and
 # report.html (the `halo report` of every tracked player: one self-contained page);
 # halo.duckdb.lock (see "one run at a time").
@@ -32,6 +37,18 @@ OUT_DIR=$(cd "$OUT_DIR" && pwd)
 DB="$OUT_DIR/halo.duckdb"
 
 say() { printf '%s scheduled_run: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+
+# A sync's build checks the rows it wrote; once a week it audits every row (docs/incremental.md).
+audit=${HALO_FULL_AUDIT:-weekly}
+case "$audit" in
+    always) full_audit=true ;;
+    never) full_audit=false ;;
+    weekly)
+        if [ "$(date -u +%u)" = "${HALO_FULL_AUDIT_DAY:-7}" ]; then full_audit=true; else full_audit=false; fi ;;
+    *)
+        say "HALO_FULL_AUDIT must be weekly, always or never (got '$audit')"
+        exit 2 ;;
+esac
 
 # -- 0. one run at a time --------------------------------------------------------------------------
 # A run started while another still goes (cron firing again, a manual run) must not restore over,
@@ -101,10 +118,11 @@ fi
 # -- 3. dbt build ----------------------------------------------------------------------------------
 dbt_status=0
 if [ -f "$DB" ]; then
-    say "dbt build"
+    if [ "$full_audit" = true ]; then say "dbt build (full audit)"; else say "dbt build"; fi
     cd "$REPO"
     # Unit tests (SQL on fixed inputs) run in `make test`, not on every refresh.
-    "$BIN/dbt" --no-use-colors build --exclude-resource-type unit_test --project-dir "$REPO" --profiles-dir "$REPO" \
+    "$BIN/dbt" --no-use-colors build --exclude-resource-type unit_test --vars "{full_audit: $full_audit}" \
+        --project-dir "$REPO" --profiles-dir "$REPO" \
         --target-path "$OUT_DIR/target" --log-path "$OUT_DIR/logs" || dbt_status=$?
     if [ -f "$OUT_DIR/target/run_results.json" ]; then
         cp "$OUT_DIR/target/run_results.json" "$OUT_DIR/run_results.json"

@@ -77,6 +77,7 @@ def test_a_changed_catalogue_or_an_edited_region_is_caught_and_rewritten(
     # A new catalogue field appears in the region, after the others.
     new = stats_catalogue.StatsField("CoreStats", "Teabags", "teabags", "int", "sum")
     [text] = stats_catalogue.stale_files([*fields, new]).values()
-    assert '      - name: teabags\n        description: "Stats.CoreStats.Teabags summed over' in text
+    assert ('      - name: teabags\n        data_type: BIGINT\n'
+            '        description: "Stats.CoreStats.Teabags summed over') in text  # its contract type too
     assert text.index("name: teabags") > text.index("name: grenade_kills")
     assert "Grenade kills summed" not in text

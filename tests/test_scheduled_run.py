@@ -66,7 +66,8 @@ def dbt_failures(out: Path) -> list[str]:
 def test_ingest_then_dbt_build_then_again_from_the_restored_warehouse(world: AuthWorld) -> None:
     refresh = world.service.issue_refresh_token()
     first_out = world.tmp / "run1"
-    first = scheduled(world, first_out, HALO_REFRESH_TOKEN=refresh, HALO_PLAYERS="Demo Spartan")
+    first = scheduled(world, first_out, HALO_REFRESH_TOKEN=refresh, HALO_PLAYERS="Demo Spartan",
+                      HALO_FULL_AUDIT="never")
     assert first.returncode == 0, first.stderr[-3000:]
     warehouse = first_out / "halo.duckdb"
     assert warehouse.is_file()
@@ -86,8 +87,11 @@ def test_ingest_then_dbt_build_then_again_from_the_restored_warehouse(world: Aut
     # Later: one new match; the next run restores the previous warehouse and tracks from it.
     new_match = world.server.add_match(DEMO_MAIN)
     second_out = world.tmp / "run2"
-    second = scheduled(world, second_out, HALO_REFRESH_TOKEN=refresh, HALO_RESTORE_FROM=str(first_out))
+    second = scheduled(world, second_out, HALO_REFRESH_TOKEN=refresh, HALO_RESTORE_FROM=str(first_out),
+                       HALO_FULL_AUDIT="always")
     assert second.returncode == 0, second.stderr[-3000:]
+    # The weekly full audit (here forced): the reconciliation tests read every match.
+    assert "dbt build (full audit)" in second.stderr and "dbt build (full audit)" not in first.stderr
     assert "restored the warehouse from" in second.stderr and "every tracked player" in second.stderr
     rebuilt = second_out / "halo.duckdb"
     assert count(rebuilt, "select count(distinct match_id) from landing.match_history") == matches + 1
@@ -122,3 +126,11 @@ def test_players_are_split_on_commas_only(world: AuthWorld) -> None:
     # The second name is refused by the ingester as a whole (it was not split on its spaces).
     assert run.returncode == 2
     assert "'not a_valid*tag' is neither a gamertag" in run.stderr
+
+
+def test_an_unknown_full_audit_schedule_stops_before_anything_runs(world: AuthWorld) -> None:
+    out = world.tmp / "run"
+    run = scheduled(world, out, HALO_FULL_AUDIT="sometimes")
+    assert run.returncode == 2
+    assert "HALO_FULL_AUDIT must be weekly, always or never (got 'sometimes')" in run.stderr
+    assert not (out / "halo.duckdb").exists()

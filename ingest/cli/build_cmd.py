@@ -18,6 +18,10 @@ def build(
     unit_tests: Annotated[bool, typer.Option(
         "--unit-tests/--no-unit-tests", help="Also run the dbt unit tests (SQL on fixed inputs; `make test` runs them).",
     )] = False,
+    full_audit: Annotated[bool, typer.Option(
+        "--full-audit", help="Reconciliation tests read every match, not only those this build wrote "
+        "(docs/incremental.md; scripts/scheduled_run.sh does it weekly).",
+    )] = False,
 ) -> None:
     """`dbt build` on the warehouse (extra arguments go to dbt), after checking nobody holds the file."""
     from ..store.warehouse import open_warehouse
@@ -29,7 +33,8 @@ def build(
     # A writable open brings an older warehouse's landing tables up to date (once) before dbt
     # reads them.
     open_warehouse(path, lock_wait_s=wait).close()
-    code = dbt_build_streaming(path, sync_build_args(list(ctx.args), unit_tests=unit_tests))
+    extra = [*ctx.args, "--vars", "{full_audit: true}"] if full_audit else list(ctx.args)
+    code = dbt_build_streaming(path, sync_build_args(extra, unit_tests=unit_tests))
     if code:
         raise typer.Exit(code)
 

@@ -13,6 +13,7 @@ players as (
               {"Medals": [{"NameId": "BIGINT", "Count": "BIGINT"}]}}}]}]}'
         ).Players) as player
     from {{ source('halo', 'match_stats') }}
+    where {{ halo_audited_matches([ref('fct_match_players'), ref('fct_medals')]) }}
 
 ),
 
@@ -70,6 +71,7 @@ actual as (
         count(*) as medals,
         sum(medal_count) as medal_count
     from {{ ref('fct_medals') }}
+    where {{ halo_audited_matches([ref('fct_match_players'), ref('fct_medals')]) }}
     group by match_id, player_id
 
 )

@@ -13,6 +13,7 @@ players as (
                                    "TotalPersonalScoreAwarded": "BIGINT"}]}}}]}]}'
         ).Players) as player
     from {{ source('halo', 'match_stats') }}
+    where {{ halo_audited_matches([ref('fct_match_players'), ref('fct_personal_scores')]) }}
 
 ),
 
@@ -73,6 +74,7 @@ actual as (
         sum(award_count) as award_count,
         sum(total_score) as total_score
     from {{ ref('fct_personal_scores') }}
+    where {{ halo_audited_matches([ref('fct_match_players'), ref('fct_personal_scores')]) }}
     group by match_id, player_id
 
 )

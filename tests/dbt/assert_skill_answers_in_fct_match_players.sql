@@ -12,6 +12,7 @@ answers as (
             and skill.xuid = players.xuid
     where skill.is_answered
         and skill.result_code = 0
+        and {{ halo_audited_matches([ref('fct_match_players')], 'skill.match_id') }}
     group by skill.match_id, skill.xuid, skill.landing_seq
 
 )

@@ -6,6 +6,7 @@ payload_players as (
         match_id,
         unnest(list_distinct(json_extract_string(payload, '$.Players[*].PlayerId'))) as player_id
     from {{ source('halo', 'match_stats') }}
+    where {{ halo_audited_matches([ref('fct_match_players')]) }}
 
 ),
 
@@ -15,6 +16,7 @@ mart as (
         match_id,
         player_id
     from {{ ref('fct_match_players') }}
+    where {{ halo_audited_matches([ref('fct_match_players')]) }}
 
 )
 
