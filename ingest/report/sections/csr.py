@@ -55,6 +55,8 @@ order by post_csr desc nulls last, playlist
 # (its band is drawn up to the player's highest CSR).
 TIER_BANDS = (("Bronze", 0, 300, "#d9b38c"), ("Silver", 300, 600, "#ced4da"), ("Gold", 600, 900, "#ffe066"),
               ("Platinum", 900, 1200, "#a5d8ff"), ("Diamond", 1200, 1500, "#d0bfff"), ("Onyx", 1500, None, "#868e96"))
+TIER_NOTE = "Tier bands: " + ", ".join(
+    f"{name} {'from ' if start == 0 else ''}{start}" for name, start, _, _ in TIER_BANDS) + "."
 
 
 def tier_note(row: dict) -> str:
@@ -86,7 +88,7 @@ def present(history: list[dict], current: list[dict]) -> list[Block]:
     )
     values = history + bands(min(r["csr"] for r in history), max(r["csr"] for r in history))
     return [Chart(charts.csr_history(), values, "CSR per playlist (each day's last value)"), table,
-            Note("Tier bands: Bronze from 0, Silver 300, Gold 600, Platinum 900, Diamond 1200, Onyx 1500.")]
+            Note(TIER_NOTE)]
 
 
 def build(ctx: Context) -> list[Block]:
