@@ -57,6 +57,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "landing_write": _ours("landing_write", landing_write.run),
     "ingest_throughput": _ours("ingest_throughput", ingest_throughput.run),
     "dbt_build": _ours("dbt_build", dbt_build.run),
+    "dbt_sync": _ours("dbt_sync", lambda: dbt_build.run_sync(dbt_build.SYNC_SIZES)),
     "fault_soak": _ours("fault_soak", fault_soak.run),
     "film_decode": _external("film_decode.py"),
     "film_ratio": _ours("film_ratio", lambda: film_model.main(["--ratio"])),

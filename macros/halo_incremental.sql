@@ -70,9 +70,7 @@
             {%- for column in group_columns %}
             {{ column }},
             {%- endfor %}
-            md5(string_agg(
-                cast(to_json(group_rows) as varchar), '|' order by cast(to_json(group_rows) as varchar)
-            )) as input_fingerprint
+            {{ halo_rows_fingerprint('to_json(group_rows)') }} as input_fingerprint
         from {{ rows }} as group_rows
         group by {{ group_columns | join(', ') }}
     ) as fingerprinted
@@ -86,4 +84,14 @@
             built.input_fingerprint = fingerprinted.input_fingerprint
     )
     {%- endif %}
+{%- endmacro %}
+
+
+{#- An aggregate: one fixed-size fingerprint of a group's rows, whatever their number and order. -#}
+{% macro halo_rows_fingerprint(row_expr) -%}
+    md5(
+        count(*) || ':'
+        || sum(md5_number_upper(cast({{ row_expr }} as varchar))) || ':'
+        || sum(md5_number_lower(cast({{ row_expr }} as varchar)))
+    )
 {%- endmacro %}

@@ -1,4 +1,4 @@
--- Incremental per session: each session's input_fingerprint (md5 over its impact rows, in order)
+-- Incremental per session: each session's input_fingerprint (halo_rows_fingerprint over its impact rows)
 -- is recomputed and a session is rebuilt whole when it is new or its fingerprint differs; a
 -- post-hook deletes the sessions that no longer exist or no longer have a decoded film.
 with
@@ -50,16 +50,13 @@ session_versions as (
     select
         session_id,
         count(distinct match_id) as film_match_count,
-        md5(string_agg(
-            cast(to_json({
+        {{ halo_rows_fingerprint("to_json({
                 'match_id': match_id,
                 'xuid': xuid,
                 'first_blood': first_blood,
                 'clutch_finisher': clutch_finisher,
                 'last_casualty': last_casualty
-            }) as varchar),
-            '|' order by match_id, xuid
-        )) as input_fingerprint
+            })") }} as input_fingerprint
     from members
     group by session_id
 

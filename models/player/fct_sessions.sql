@@ -1,5 +1,5 @@
--- Incremental on data, not on the clock: every session's input_fingerprint (md5 over its matches'
--- inputs, in order) is recomputed and a session is rebuilt when it is new or its fingerprint
+-- Incremental on data, not on the clock: every session's input_fingerprint (halo_rows_fingerprint over
+-- its matches' inputs) is recomputed and a session is rebuilt when it is new or its fingerprint
 -- differs. A session whose id changed is written under the new id; the post-hook deletes the old.
 with
 
@@ -76,8 +76,7 @@ sessions as (
         list_sort(list_distinct(flatten(list(friends_present)))) as friends_present,
         max(friends_mode) as friends_mode,
         max(break_reason) filter (where is_session_start) as start_reason,
-        md5(string_agg(
-            cast(to_json({
+        {{ halo_rows_fingerprint("to_json({
                 'match_id': match_id,
                 'start_time_us': epoch_us(start_time),
                 'end_time_us': epoch_us(end_time),
@@ -91,9 +90,7 @@ sessions as (
                 'shots_fired': shots_fired,
                 'shots_hit': shots_hit,
                 'performance_score': performance_score
-            }) as varchar),
-            '|' order by start_time, match_id
-        )) as input_fingerprint
+            })") }} as input_fingerprint
     from members
     group by player_xuid, session_id
 

@@ -1,57 +1,86 @@
 -- One row per oddity of a landed payload, read from the raw JSON with its own paths. Each kind
 -- of oddity is something the models tolerate (they yield NULLs, leave out a player without an id,
 -- leave a name unknown) and a person should still hear about.
+{#- The core counts checked on every team-stats entry. #}
+{% set count_names = ['Kills', 'Deaths', 'Assists', 'Score', 'PersonalScore', 'ShotsFired', 'ShotsHit'] %}
 with
 
-stats as (
+-- In a sync build, the payloads of the matches this build (re)wrote; everything on a full audit.
+-- Not materialized: read by two CTEs, it would otherwise hold every payload (~100 KB each) at once.
+stats as not materialized (
 
     select
         match_id,
         payload
     from {{ source('halo', 'match_stats') }}
+    where {{ halo_audited_matches([ref('dim_matches'), ref('fct_match_players')]) }}
 
 ),
 
+-- What the checks read of each payload's top level, as scalars.
+match_checks as (
+
+    select
+        match_id,
+        try_cast(payload ->> '$.MatchInfo.StartTime' as timestamptz) as start_time,
+        json_type(payload, '$.Players') as players_type,
+        json_array_length(payload, '$.Players') as players_length,
+        json_type(payload, '$.Teams') as teams_type
+    from stats
+
+),
+
+-- Scalars only: a CTE read several times is materialized, and the players' JSON (~5 KB each)
+-- would be held for every match at once.
 players as (
 
     select
-        stats.match_id,
-        player.value as player
-    from stats,
-        json_each(stats.payload, '$.Players') as player
-    where json_type(stats.payload, '$.Players') = 'ARRAY'
+        match_id,
+        player ->> '$.PlayerId' as player_id,
+        player ->> '$.PlayerType' as player_type,
+        player ->> '$.Outcome' as outcome,
+        json_type(player, '$.PlayerTeamStats') as team_stats_type
+    from (
+        -- An unnest of the array's elements: json_each's lateral join held ~1 GB for 10k payloads.
+        select
+            match_id,
+            unnest(json_extract(payload, '$.Players[*]')) as player
+        from stats
+        where json_type(payload, '$.Players') = 'ARRAY'
+    ) as listed
 
 ),
 
-team_stats as (
-
-    select
-        players.match_id,
-        entry.value as entry
-    from players,
-        json_each(players.player, '$.PlayerTeamStats') as entry
-    where json_type(players.player, '$.PlayerTeamStats') = 'ARRAY'
-
-),
-
-count_names as (
-
-    select
-        unnest(['Kills', 'Deaths', 'Assists', 'Score', 'PersonalScore', 'ShotsFired', 'ShotsHit'])
-            as stat_name
-
-),
-
+-- One row per team-stats entry and count name, unnested side by side (no copy of the entry's
+-- JSON per name).
 core_counts as (
 
     select
-        team_stats.match_id,
-        count_names.stat_name,
-        json_type(team_stats.entry, '$.Stats.CoreStats.' || count_names.stat_name) as value_type,
-        try_cast(team_stats.entry ->> ('$.Stats.CoreStats.' || count_names.stat_name) as hugeint)
-            as count_value
-    from team_stats
-    cross join count_names
+        match_id,
+        unnest([
+            {%- for name in count_names %}
+            '{{ name }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        ]) as stat_name,
+        unnest([
+            {%- for name in count_names %}
+            json_type(entry, '$.Stats.CoreStats.{{ name }}'){{ "," if not loop.last }}
+            {%- endfor %}
+        ]) as value_type,
+        unnest([
+            {%- for name in count_names %}
+            try_cast(entry ->> '$.Stats.CoreStats.{{ name }}' as hugeint){{ "," if not loop.last }}
+            {%- endfor %}
+        ]) as count_value
+    from (
+        -- The wildcards yield the elements of arrays only: players whose PlayerTeamStats is
+        -- no list add no entry (reported above as "without team stats").
+        select
+            match_id,
+            unnest(json_extract(payload, '$.Players[*].PlayerTeamStats[*]')) as entry
+        from stats
+        where json_type(payload, '$.Players') = 'ARRAY'
+    ) as entries
 
 ),
 
@@ -60,7 +89,7 @@ player_codes as (
     select
         match_id,
         'PlayerType' as code_name,
-        player ->> '$.PlayerType' as code_value
+        player_type as code_value
     from players
 
     union all
@@ -68,7 +97,7 @@ player_codes as (
     select
         match_id,
         'Outcome' as code_name,
-        player ->> '$.Outcome' as code_value
+        outcome as code_value
     from players
 
 ),
@@ -95,8 +124,8 @@ problems as (
         'match_stats' as payload,
         match_id as key,
         'MatchInfo.StartTime is missing or not a time' as problem
-    from stats
-    where try_cast(payload ->> '$.MatchInfo.StartTime' as timestamptz) is null
+    from match_checks
+    where start_time is null
 
     union all
 
@@ -104,10 +133,8 @@ problems as (
         'match_stats' as payload,
         match_id as key,
         'no Players (missing, not a list, or empty)' as problem
-    from stats
-    where coalesce(
-            json_type(payload, '$.Players') != 'ARRAY' or json_array_length(payload, '$.Players') = 0, true
-        )
+    from match_checks
+    where coalesce(players_type != 'ARRAY' or players_length = 0, true)
 
     union all
 
@@ -115,26 +142,26 @@ problems as (
         'match_stats' as payload,
         match_id as key,
         'Teams is missing or not a list' as problem
-    from stats
-    where json_type(payload, '$.Teams') is distinct from 'ARRAY'
+    from match_checks
+    where teams_type is distinct from 'ARRAY'
 
     union all
 
     select
         'match_stats' as payload,
         match_id as key,
-        'a player without a readable PlayerId: ' || coalesce(player ->> '$.PlayerId', 'none') as problem
+        'a player without a readable PlayerId: ' || coalesce(player_id, 'none') as problem
     from players
-    where not regexp_full_match(coalesce(player ->> '$.PlayerId', ''), 'xuid\([0-9]{16}\)|bid\([0-9.]+\)')
+    where not regexp_full_match(coalesce(player_id, ''), 'xuid\([0-9]{16}\)|bid\([0-9.]+\)')
 
     union all
 
     select
         'match_stats' as payload,
         match_id as key,
-        'a player listed twice: ' || (player ->> '$.PlayerId') as problem
+        'a player listed twice: ' || player_id as problem
     from players
-    group by match_id, player ->> '$.PlayerId'
+    group by match_id, player_id
     having count(*) > 1
 
     union all
@@ -142,9 +169,9 @@ problems as (
     select
         'match_stats' as payload,
         match_id as key,
-        'a player without team stats: ' || coalesce(player ->> '$.PlayerId', 'none') as problem
+        'a player without team stats: ' || coalesce(player_id, 'none') as problem
     from players
-    where json_type(player, '$.PlayerTeamStats') is distinct from 'ARRAY'
+    where team_stats_type is distinct from 'ARRAY'
 
     union all
 

@@ -7,16 +7,39 @@ tracked as (
 
 ),
 
-answers as (
+-- In a sync build, the matches this build (re)wrote; everything on a full audit. Ranked matches
+-- only, before any JSON is read.
+ranked_skill as (
 
     select
         skill.match_id,
         skill.landing_seq,
-        regexp_extract(answer_rows.answer ->> 'Id', '^xuid\((\d{16})\)$', 1) as xuid,
-        cast(answer_rows.answer ->> 'ResultCode' as integer) as result_code,
-        answer_rows.answer -> 'Result' -> 'RankRecap' as recap
-    from {{ source('halo', 'match_skill') }} as skill,
-        unnest(cast(skill.payload -> 'Value' as json[])) as answer_rows (answer)
+        skill.payload
+    from {{ source('halo', 'match_skill') }} as skill
+    inner join {{ ref('dim_matches') }} as matches on skill.match_id = matches.match_id
+    where matches.is_ranked
+        and {{ halo_audited_matches([ref('fct_match_players'), ref('fct_player_csr')], 'skill.match_id') }}
+
+),
+
+-- Scalars only (an unnest of the answers, not json_each: the answers' JSON is never held).
+answers as (
+
+    select
+        match_id,
+        landing_seq,
+        regexp_extract(answer ->> 'Id', '^xuid\((\d{16})\)$', 1) as xuid,
+        cast(answer ->> 'ResultCode' as integer) as result_code,
+        json_type(answer, '$.Result.RankRecap') as recap_type,
+        nullif(cast(answer ->> '$.Result.RankRecap.PreMatchCsr.Value' as integer), -1) as pre_csr,
+        nullif(cast(answer ->> '$.Result.RankRecap.PostMatchCsr.Value' as integer), -1) as post_csr
+    from (
+        select
+            match_id,
+            landing_seq,
+            unnest(json_extract(payload, '$.Value[*]')) as answer
+        from ranked_skill
+    ) as listed
 
 ),
 
@@ -26,15 +49,19 @@ expected as (
         answers.xuid as player_xuid,
         answers.match_id,
         answers.landing_seq,
-        nullif(cast(answers.recap -> 'PreMatchCsr' ->> 'Value' as integer), -1) as pre_csr,
-        nullif(cast(answers.recap -> 'PostMatchCsr' ->> 'Value' as integer), -1) as post_csr
+        answers.pre_csr,
+        answers.post_csr
     from answers
     inner join tracked on answers.xuid = tracked.xuid
-    inner join {{ ref('dim_matches') }} as matches on answers.match_id = matches.match_id
-    where matches.is_ranked
-        and answers.result_code = 0
-        and answers.recap is not null
-        and json_type(answers.recap) = 'OBJECT'
+    where answers.result_code = 0
+        and answers.recap_type = 'OBJECT'
+
+),
+
+mart as (
+
+    select * from {{ ref('fct_player_csr') }}
+    where {{ halo_audited_matches([ref('fct_match_players'), ref('fct_player_csr')]) }}
 
 ),
 
@@ -50,7 +77,7 @@ mismatches as (
         expected.landing_seq,
         mart.skill_landing_seq
     from expected
-    full outer join {{ ref('fct_player_csr') }} as mart
+    full outer join mart
         on expected.player_xuid = mart.player_xuid
             and expected.match_id = mart.match_id
     where expected.match_id is null

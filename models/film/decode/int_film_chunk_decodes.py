@@ -23,7 +23,6 @@ dbt_invocation_id (a Python model cannot render the invocation id).
 from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
-from duckdb import ColumnExpression, ConstantExpression
 
 from analytics.highlights import ARROW_OUTPUT_SCHEMA, CHUNK_COLUMNS, decode_record_batches
 
@@ -61,10 +60,14 @@ def _chunk_batches(chunks, match_ids: list[str]) -> Iterator[pa.RecordBatch]:
     """The chunks of ``match_ids``, BATCH_ROWS at a time, one query per batch (one scan of them all
     would hold a DuckDB vector of 2,048 chunks, ~550 MB, at a time). Lazy: each query runs when
     DuckDB asks for the next batch, not when the model returns."""
+    columns = ", ".join(CHUNK_COLUMNS)
     for start in range(0, len(match_ids), BATCH_ROWS):
         batch = match_ids[start : start + BATCH_ROWS]
-        wanted = ColumnExpression("match_id").isin(*(ConstantExpression(m) for m in batch))
-        yield from chunks.select(*CHUNK_COLUMNS).filter(wanted).to_arrow_reader(BATCH_ROWS)
+        # A semi-join on a list, not an IN of constants: DuckDB then filters the scan of the bytes
+        # (an IN list of 200 constants read every chunk's bytes: 1.6 GB resident at 2,000 films).
+        wanted = ", ".join("'" + match_id.replace("'", "''") + "'" for match_id in batch)
+        sql = f"select {columns} from chunks where match_id in (select unnest([{wanted}]::varchar[]))"
+        yield from chunks.query("chunks", sql).to_arrow_reader(BATCH_ROWS)
 
 
 def _with_invocation_column(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -43,17 +43,14 @@ fingerprints as (
 
     select
         player_xuid,
-        md5(string_agg(
-            cast(to_json({
+        {{ halo_rows_fingerprint("to_json({
                 'match_id': match_id,
                 'start_time_us': epoch_us(start_time),
                 'end_time_us': epoch_us(end_time),
                 'outcome': outcome,
                 'playlist_asset_id': playlist_asset_id,
                 'playlist_name': playlist_name
-            }) as varchar),
-            '|' order by start_time, match_id
-        )) as streak_input_fingerprint
+            })") }} as streak_input_fingerprint
     from joined
     group by player_xuid
 
