@@ -175,3 +175,29 @@ def test_pacer_never_bursts_past_a_token_bucket_at_its_rate(monkeypatch: pytest.
     sends = asyncio.run(pacing_precision._drive(HostPacer(pacing_precision.RATE, tolerance=tolerance), seed=2))
     assert len(sends) > 20
     assert pacing_precision.refused(sends, pacing_precision.RATE, pacing_precision.BURST) == 0
+
+
+def _step(wall_s: float, peak_mb: int, returncode: int = 0) -> dict[str, float | int]:
+    return {"wall_s": wall_s, "peak_rss_mb": peak_mb, "returncode": returncode}
+
+
+def test_the_growth_table_and_plot_show_every_measured_size(tmp_path: Path) -> None:
+    """BENCHMARKS.md's cost curve: seconds per 1,000 matches per size (None where a step failed or
+    did not run) and an SVG holding every point, failed runs included, with the 2 GB line."""
+    from bench import growth
+
+    points = [
+        {"matches": 1_000, "full_build": _step(12.0, 700), "incremental_build": _step(6.0, 500)},
+        {"matches": 10_000, "full_build": _step(80.0, 1_900), "incremental_build": _step(9.0, 800)},
+        {"matches": 100_000, "full_build": _step(330.0, 2_070, returncode=1)},
+    ]
+    assert growth.per_thousand(points, "full_build") == [12.0, 8.0, None]
+    assert growth.per_thousand(points, "incremental_build") == [6.0, 0.9, None]
+    rows = growth.growth_rows(points)
+    assert [(r["matches"], r["wall_s"]) for r in rows if r["step"].startswith("full")] == [
+        (1_000, 12.0), (10_000, 80.0), (100_000, 330.0)]
+    plot = growth.write_plot(points, tmp_path / "growth.svg")
+    assert plot is not None
+    svg = plot.read_text()
+    assert svg.startswith("<svg") and "2 GB budget" in svg and "matches in the warehouse" in svg
+    assert growth.write_plot([], tmp_path / "none.svg") is None

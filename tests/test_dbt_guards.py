@@ -9,6 +9,7 @@ copy of it and lands or tampers with exactly one thing:
   CHECK constraint: the model errors with DuckDB's constraint message and keeps what it had;
 * multi-rule assertion path: a duplicated key in stg_halo__match_stats fails its one (error-level)
   row_rules test, whose failing rows name the rule, `unique(match_id)`; nothing downstream is built;
+  a table of many rows a match (fct_match_players: no primary-key index) checks its key there too;
 * the API's values only warn: a re-fetched stats payload without StartTime builds, with warnings
   (stg_halo__match_stats_row_rules_warn, dim_matches_row_rules_warn, assert_payloads_well_formed),
   a NULL start time in dim_matches and no row in the player domain;
@@ -113,11 +114,28 @@ def test_a_duplicate_key_is_refused_by_the_table_itself(built: Built) -> None:
     con = duckdb.connect(str(db))
     try:
         with pytest.raises(duckdb.ConstraintException, match="(?i)duplicate key"):
-            con.execute("insert into main.fct_match_players select * from main.fct_match_players limit 1")
+            con.execute("insert into main.dim_matches select * from main.dim_matches limit 1")
         with pytest.raises(duckdb.ConstraintException, match="(?i)not null"):
             con.execute("update main.dim_matches set stats_landing_seq = null where match_id = ?", [built.match_id()])
     finally:
         con.close()
+
+
+def test_a_table_of_many_rows_a_match_checks_its_key_in_row_rules(built: Built) -> None:
+    """fct_match_players has no primary-key index (docs/incremental.md): its row_rules test
+    carries the key, and a duplicated row fails it, naming the rule."""
+    db = built.copy("many_rows_key")
+    tamper(db, "insert into main.fct_match_players select * from main.fct_match_players where match_id = ? limit 1",
+           [built.match_id()])
+
+    run = built.dbt(db, "test", "--select", "fct_match_players_row_rules")
+
+    assert run.returncode != 0
+    (uid, result), = run.results.items()
+    assert result["status"] == "fail" and result["failures"] == 2, run.not_ok()
+    rows = query(db, f"select failed_rule, match_id from ({result['compiled_code']})")
+    assert {r["failed_rule"] for r in rows} == {"unique(match_id, player_id)"}
+    assert {r["match_id"] for r in rows} == {built.match_id()}
 
 
 def test_one_row_rules_test_names_the_rule_a_row_breaks(built: Built) -> None:
