@@ -185,16 +185,16 @@ def growth_section() -> str:
     return "\n".join(out)
 
 
-def _sync_floor() -> dict[str, Any] | None:
-    data = read_result("dbt_sync")
+def _sync_floor(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The last sync-vs-floor point that ran to its summary, from the dbt_sync results."""
     points = [p for p in (data or {}).get("points", []) if "summary" in p]
     return points[-1] if points else None
 
 
 def sync_floor_section() -> str:
     data = read_result("dbt_sync")
-    point = _sync_floor()
-    if not data or point is None:
+    point = _sync_floor(data)
+    if point is None:
         return _missing("dbt_sync", "make bench")
     s = point["summary"]
     nodes = ", ".join(f"{n} {k}s" for k, n in s["sync_nodes_by_kind"].items())
@@ -307,7 +307,7 @@ def goals_section() -> str:
                      f"{shipped['insert']['payloads_per_s']} payloads/s "
                      f"({shipped['upsert']['payloads_per_s']}/s replayed)",
                      "yes" if shipped["upsert"]["payloads_per_s"] > 200 else "**no**"])
-    sync = _sync_floor()
+    sync = _sync_floor(read_result("dbt_sync"))
     if sync:
         s = sync["summary"]
         rows.append([f"sync `dbt build` (+25 matches at {sync['matches'] // 1000}k) ≤ 2× dbt's floor",
